@@ -1,4 +1,13 @@
-"""WebSocket routes. Origin checks and authentication happen in the consumers, which know
-the widget's allowed origins and accept token headers as well as session cookies."""
+"""WebSocket routes. Origin checks happen in the consumers, which know each widget's
+allowed origins and whether an agent came with a cookie or a token."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from chat.auth import AgentAuthStack
+from chat.consumers.agent import AgentConsumer
+from chat.consumers.visitor import VisitorConsumer
+
+websocket_urlpatterns = [
+    path("ws/visitor/", VisitorConsumer.as_asgi()),
+    path("ws/agent/", AgentAuthStack(AgentConsumer.as_asgi())),
+]

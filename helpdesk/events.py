@@ -7,6 +7,7 @@ from message ids when they see a gap.
 """
 
 import logging
+import uuid
 from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
@@ -57,6 +58,8 @@ def send_event_now(groups: Iterable[str], event: dict) -> None:
 
 async def send_event_async(groups: Iterable[str], event: dict) -> None:
     layer = get_channel_layer()
-    message = {"type": FORWARD, "event": event}
+    # ``eid`` lets a socket that is in two of the groups (a supervisor who is also the
+    # assignee) forward the event once.
+    message = {"type": FORWARD, "event": event, "eid": uuid.uuid4().hex}
     for group in groups:
         await layer.group_send(group, message)

@@ -3,5 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("accounts.api.urls")),
+    path("", include("chat.api.urls")),
+    path("", include("contacts.api.urls")),
 ]

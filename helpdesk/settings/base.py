@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "corsheaders",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -44,7 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -188,6 +189,12 @@ ATTACHMENT_CONTENT_TYPES = env.list(
     default=["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"],
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# The widget's HTTP API is public and carries no cookies: any site may call it, the
+# visitor token is the credential. Nothing else is cross-origin.
+CORS_URLS_REGEX = r"^/api/widget/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {

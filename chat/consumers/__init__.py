@@ -1,0 +1,1 @@
+"""WebSocket consumers: parse frames, call services, forward events. Nothing else."""

@@ -1,0 +1,119 @@
+"""The agent's socket, ``/ws/agent/`` (CONTRACT.md, "Agent socket")."""
+
+from accounts.models import AgentProfile, AgentStatus
+from accounts.roles import is_agent, is_supervisor
+from chat import events, origins
+from chat.consumers.base import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, FrameConsumer, call
+from chat.selectors import conversation_get_for_agent, messages_after
+from chat.services import conversations, messages, presence
+from helpdesk.events import agent_group, supervisors_group, team_group
+
+
+class AgentConsumer(FrameConsumer):
+    handlers = {
+        "status.set": "on_status",
+        "message.send": "on_message",
+        "typing": "on_typing",
+        "conversation.transfer": "on_transfer",
+        "conversation.close": "on_close",
+        "conversation.title": "on_title",
+        "sync": "on_sync",
+    }
+    rate = 20.0
+    burst = 60
+
+    async def start(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        cookie_auth = not self.scope.get("token_auth", False)
+        if (cookie_auth and not origins.is_own_origin(self.scope)) or not await call(is_agent)(user):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.user = user
+        self.profile, groups = await call(self._load)()
+        await self.join(groups)
+        await self.accept()
+        await self.send_json(events.agent_status(self.profile))
+
+    def _load(self):
+        profile = AgentProfile.objects.select_related("user").get(user=self.user)
+        if profile.status == AgentStatus.OFFLINE:
+            profile.status = AgentStatus.NOT_ACCEPTING
+            profile.save(update_fields=["status"])
+        groups = [agent_group(self.user.pk)]
+        groups += [team_group(team_id) for team_id in profile.teams.values_list("id", flat=True)]
+        if is_supervisor(self.user):
+            groups.append(supervisors_group())
+        return profile, groups
+
+    def _conversation(self, frame):
+        return conversation_get_for_agent(self.user, frame.get("conversation"))
+
+    async def on_status(self, frame):
+        await call(presence.agent_status_set)(profile=self.profile, status=frame.get("status"))
+
+    async def on_message(self, frame):
+        def send():
+            message, _created = messages.agent_message_send(
+                agent=self.user,
+                conversation=self._conversation(frame),
+                client_id=frame.get("client_id", ""),
+                body=frame.get("body"),
+                internal=bool(frame.get("internal", False)),
+                attachment_ids=frame.get("attachments"),
+            )
+            return events.message_payload(message)
+
+        payload = await call(send)()
+        await self.send_json(
+            {"type": "message.ack", "client_id": payload["client_id"], "message": payload}
+        )
+
+    async def on_typing(self, frame):
+        def relay():
+            presence.agent_typing_relay(
+                conversation=self._conversation(frame), typing=frame.get("typing", False)
+            )
+
+        await call(relay)()
+
+    async def on_transfer(self, frame):
+        def transfer():
+            conversations.conversation_transfer(
+                conversation=self._conversation(frame),
+                actor=self.user,
+                agent_id=frame.get("agent"),
+                team_id=frame.get("team"),
+                note=frame.get("note") or "",
+            )
+
+        await call(transfer)()
+
+    async def on_close(self, frame):
+        def close():
+            conversations.conversation_close(
+                conversation=self._conversation(frame), actor=self.user
+            )
+
+        await call(close)()
+
+    async def on_title(self, frame):
+        def retitle():
+            conversations.conversation_set_title(
+                conversation=self._conversation(frame), title=frame.get("title")
+            )
+
+        await call(retitle)()
+
+    async def on_sync(self, frame):
+        def read():
+            conversation = self._conversation(frame)
+            found = messages_after(conversation, frame.get("after"), include_internal=True)
+            return conversation.pk, [events.message_payload(m) for m in found]
+
+        conversation_id, found = await call(read)()
+        await self.send_json(
+            {"type": "sync.result", "conversation": conversation_id, "messages": found}
+        )

@@ -1,0 +1,114 @@
+"""What both sockets share: frame parsing, limits, error frames and event forwarding."""
+
+import json
+import logging
+from collections import deque
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from chat.errors import ErrorCode
+from chat.ratelimit import TokenBucket
+from helpdesk.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+RECENT_EVENTS = 256
+
+# Close codes for refused handshakes (the 4000 range is the application's).
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+class FrameConsumer(AsyncWebsocketConsumer):
+    """Dispatches ``{"type": ...}`` frames to ``handlers``; a bad frame gets an ``error``
+    frame and the socket stays open."""
+
+    handlers: dict[str, str] = {}
+    rate = 10.0
+    burst = 30
+
+    async def connect(self):
+        self.bucket = TokenBucket(rate=self.rate, burst=self.burst)
+        self.groups_joined: list[str] = []
+        self.recent_events: deque[str] = deque(maxlen=RECENT_EVENTS)
+        await self.start()
+
+    async def start(self):
+        """Authenticate and accept; each socket overrides this."""
+        await self.close(code=CLOSE_FORBIDDEN)
+
+    async def join(self, groups):
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", []):
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                logger.warning("group_discard failed for %s", group)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        frame = self._parse(text_data)
+        if isinstance(frame, DomainError):
+            await self.send_error(frame)
+            return
+        if not self.bucket.allow():
+            await self.send_error(
+                DomainError(ErrorCode.RATE_LIMITED, "Too many frames; slow down."), frame
+            )
+            return
+        handler = self.handlers.get(frame["type"])
+        if handler is None:
+            await self.send_error(
+                DomainError(ErrorCode.UNKNOWN_FRAME, f"Unknown frame type {frame['type']!r}."), frame
+            )
+            return
+        try:
+            await getattr(self, handler)(frame)
+        except DomainError as error:
+            await self.send_error(error, frame)
+
+    def _parse(self, text_data):
+        if text_data is None:
+            return DomainError(ErrorCode.INVALID_FRAME, "Frames are JSON text.")
+        if len(text_data.encode()) > settings.WEBSOCKET_MAX_FRAME_BYTES:
+            return DomainError(
+                ErrorCode.FRAME_TOO_LARGE,
+                f"A frame holds {settings.WEBSOCKET_MAX_FRAME_BYTES} bytes at most.",
+            )
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            return DomainError(ErrorCode.INVALID_FRAME, "Frames are JSON objects.")
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            return DomainError(ErrorCode.INVALID_FRAME, 'A frame is an object with a "type".')
+        return frame
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+    async def send_error(self, error: DomainError, frame: dict | None = None):
+        body = {"type": "error", **error.as_dict()}
+        if frame is not None:
+            body["frame"] = frame.get("type")
+            if isinstance(frame.get("client_id"), str):
+                body["client_id"] = frame["client_id"]
+        await self.send_json(body)
+
+    async def event_forward(self, message):
+        """Channel-layer handler: pass a domain event to the client, once."""
+        eid = message.get("eid")
+        if eid is not None:
+            if eid in self.recent_events:
+                return
+            self.recent_events.append(eid)
+        await self.send_json(message["event"])
+
+
+def call(function):
+    """Run a service or selector from a consumer, off the event loop."""
+    return database_sync_to_async(function)

@@ -1,0 +1,119 @@
+"""The visitor's socket, ``/ws/visitor/?token=…`` (CONTRACT.md, "Visitor socket")."""
+
+from urllib.parse import parse_qs
+
+from analytics.services import chat_rating_submit
+from chat import events, origins
+from chat.consumers.base import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, FrameConsumer, call
+from chat.errors import ErrorCode
+from chat.selectors import messages_after, visitor_current_conversation
+from chat.services import assignment, conversations, messages, presence, sessions, transcripts
+from helpdesk.errors import DomainError, PermissionDenied
+from helpdesk.events import visitor_group
+
+
+class VisitorConsumer(FrameConsumer):
+    handlers = {
+        "prechat.submit": "on_prechat",
+        "message.send": "on_message",
+        "typing": "on_typing",
+        "page.view": "on_page",
+        "sync": "on_sync",
+        "rating.submit": "on_rating",
+        "transcript.request": "on_transcript",
+        "conversation.close": "on_close",
+    }
+
+    async def start(self):
+        token = parse_qs(self.scope.get("query_string", b"").decode()).get("token", [""])[0]
+        try:
+            self.visitor = await call(sessions.visitor_from_token)(token)
+        except DomainError as error:
+            code = CLOSE_FORBIDDEN if isinstance(error, PermissionDenied) else CLOSE_UNAUTHORIZED
+            await self.close(code=code)
+            return
+        if not origins.is_allowed_for_widget(self.scope, self.visitor.widget.allowed_origins):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.page = None
+        await self.join([visitor_group(self.visitor.pk)])
+        await self.accept()
+        position = await call(self._queue_position)()
+        if position:
+            await self.send_json(position)
+
+    def _queue_position(self):
+        conversation = sessions.open_conversation(self.visitor)
+        return assignment.queue_position_of(conversation) if conversation else None
+
+    def _open_conversation(self):
+        conversation = sessions.open_conversation(self.visitor)
+        if conversation is None:
+            raise DomainError(ErrorCode.NO_CONVERSATION, "There is no open chat.")
+        return conversation
+
+    async def on_prechat(self, frame):
+        self.visitor = await call(sessions.visitor_prechat_submit)(
+            visitor=self.visitor,
+            name=frame.get("name") or "",
+            email=frame.get("email") or "",
+            fields=frame.get("fields") or {},
+        )
+        await self.send_json({"type": "prechat.ack"})
+
+    async def on_message(self, frame):
+        message, _created = await call(messages.visitor_message_send)(
+            visitor=self.visitor,
+            client_id=frame.get("client_id", ""),
+            body=frame.get("body"),
+            attachment_ids=frame.get("attachments"),
+            page=self.page,
+        )
+        payload = await call(events.message_payload)(message)
+        await self.send_json(
+            {"type": "message.ack", "client_id": message.client_id, "message": payload}
+        )
+
+    async def on_typing(self, frame):
+        def relay():
+            conversation = sessions.open_conversation(self.visitor)
+            if conversation is not None:
+                presence.visitor_typing_relay(conversation=conversation, preview=frame.get("preview", ""))
+
+        await call(relay)()
+
+    async def on_page(self, frame):
+        self.page = presence.clean_page(frame)
+
+        def record():
+            conversation = sessions.open_conversation(self.visitor)
+            if conversation is not None:
+                presence.visitor_page_view(conversation=conversation, page=self.page)
+
+        await call(record)()
+
+    async def on_sync(self, frame):
+        def read():
+            conversation = visitor_current_conversation(self.visitor)
+            if conversation is None:
+                return []
+            found = messages_after(conversation, frame.get("after"), include_internal=False)
+            return [events.message_payload(m) for m in found]
+
+        await self.send_json({"type": "sync.result", "messages": await call(read)()})
+
+    async def on_rating(self, frame):
+        rating = await call(chat_rating_submit)(
+            visitor=self.visitor, score=frame.get("score"), comment=frame.get("comment") or ""
+        )
+        await self.send_json({"type": "rating.ack", "score": rating.score})
+
+    async def on_transcript(self, frame):
+        await call(transcripts.transcript_request)(visitor=self.visitor, email=frame.get("email"))
+        await self.send_json({"type": "transcript.ack"})
+
+    async def on_close(self, frame):
+        def close():
+            conversations.conversation_close(conversation=self._open_conversation())
+
+        await call(close)()

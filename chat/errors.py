@@ -1,0 +1,31 @@
+"""Error codes of the chat domain: the ``code`` of 4xx JSON bodies and ``error`` frames."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    WIDGET_NOT_FOUND = "widget_not_found"
+    INVALID_TOKEN = "invalid_token"
+    FOREIGN_TOKEN = "foreign_token"
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"
+    CONVERSATION_NOT_FOUND = "conversation_not_found"
+    CONVERSATION_CLOSED = "conversation_closed"
+    NO_CONVERSATION = "no_conversation"
+    NOT_ASSIGNEE = "not_assignee"
+    CLIENT_ID_REUSED = "client_id_reused"
+    EMPTY_MESSAGE = "empty_message"
+    MESSAGE_TOO_LONG = "message_too_long"
+    PRECHAT_REQUIRED = "prechat_required"
+    INVALID_PRECHAT = "invalid_prechat"
+    ATTACHMENT_NOT_FOUND = "attachment_not_found"
+    AGENT_NOT_FOUND = "agent_not_found"
+    AGENT_UNAVAILABLE = "agent_unavailable"
+    TEAM_NOT_FOUND = "team_not_found"
+    INVALID_TRANSFER = "invalid_transfer"
+    INVALID_STATUS = "invalid_status"
+    ALREADY_RATED = "already_rated"
+    INVALID_RATING = "invalid_rating"
+    INVALID_FRAME = "invalid_frame"
+    UNKNOWN_FRAME = "unknown_frame"
+    FRAME_TOO_LARGE = "frame_too_large"
+    RATE_LIMITED = "rate_limited"

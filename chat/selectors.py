@@ -1,0 +1,65 @@
+"""Reads of chats, with the access rules every entry point shares."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.roles import is_agent, is_supervisor
+from chat.errors import ErrorCode
+from chat.models import Conversation, ConversationStatus, Message
+from helpdesk.errors import DomainError, NotFound
+
+SYNC_LIMIT = 500
+
+
+def conversations_visible_to(user) -> QuerySet[Conversation]:
+    """Supervisors see every chat; agents their own chats, their teams' chats and queue."""
+    conversations = Conversation.objects.all()
+    if is_supervisor(user):
+        return conversations
+    if not is_agent(user):
+        return conversations.none()
+    team_ids = user.agent_profile.teams.values("id")
+    return conversations.filter(
+        Q(assignee=user) | Q(team__in=team_ids, status=ConversationStatus.QUEUED)
+    )
+
+
+def conversation_get_for_agent(user, conversation_id) -> Conversation:
+    """The chat if the user may see it; NotFound otherwise (no hint that it exists)."""
+    conversation = None
+    if isinstance(conversation_id, int) and not isinstance(conversation_id, bool):
+        conversation = (
+            conversations_visible_to(user)
+            .select_related("contact", "widget", "team", "assignee__agent_profile")
+            .filter(pk=conversation_id)
+            .first()
+        )
+    if conversation is None:
+        raise NotFound(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.")
+    return conversation
+
+
+def visitor_current_conversation(visitor) -> Conversation | None:
+    """The visitor's open chat, else their last one."""
+    return (
+        Conversation.objects.select_related("contact", "widget", "assignee__agent_profile")
+        .filter(visitor=visitor)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def messages_after(
+    conversation: Conversation, after, *, include_internal: bool, limit: int = SYNC_LIMIT
+) -> list[Message]:
+    """Messages with an id above ``after`` (all when None), oldest first. Visitors never
+    get internal notes. ``limit`` bounds one answer; the client asks again from the last id."""
+    if after is not None and (not isinstance(after, int) or isinstance(after, bool)):
+        raise DomainError(ErrorCode.INVALID_FRAME, "after must be a message id or null.")
+    messages = conversation.messages.select_related(
+        "conversation__contact", "author__agent_profile"
+    ).prefetch_related("attachments")
+    if after is not None:
+        messages = messages.filter(id__gt=after)
+    if not include_internal:
+        messages = messages.filter(internal=False)
+    return list(messages.order_by("id")[:limit])

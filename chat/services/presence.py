@@ -1,0 +1,76 @@
+"""Signals that are relayed rather than stored: agent status, typing, page views."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AgentProfile, AgentStatus
+from chat import audience, events
+from chat.errors import ErrorCode
+from chat.models import Conversation
+from chat.services import assignment
+from helpdesk.errors import DomainError
+from helpdesk.events import agent_group, send_event_now, send_event_on_commit, supervisors_group
+
+MAX_PREVIEW_CHARS = 1000
+PAGE_FIELDS = ("url", "title", "referrer")
+MAX_PAGE_FIELD_CHARS = 2000
+
+
+def agent_status_set(*, profile: AgentProfile, status: str) -> AgentProfile:
+    """Set an agent's status (A1). Accepting with free slots pulls queued chats at once.
+    Emits ``agent.status`` to the agent's sockets and supervisors."""
+    if status not in (AgentStatus.ACCEPTING, AgentStatus.NOT_ACCEPTING):
+        raise DomainError(ErrorCode.INVALID_STATUS, "Status must be accepting or not_accepting.")
+    # Committed before draining: the drain locks many agent rows, and holding this one
+    # while waiting for them could deadlock with another agent doing the same.
+    with transaction.atomic():
+        profile.status = status
+        profile.status_changed_at = timezone.now()
+        profile.save(update_fields=["status", "status_changed_at"])
+        send_event_on_commit(
+            [agent_group(profile.user_id), supervisors_group()], events.agent_status(profile)
+        )
+    if status == AgentStatus.ACCEPTING:
+        assignment.queue_drain_for_agent(profile)
+    return profile
+
+
+def visitor_typing_relay(*, conversation: Conversation, preview) -> None:
+    """Sneak peek (A3): relay what the visitor is typing, never store it. With the
+    widget's sneak peek off, agents learn only that the visitor is typing."""
+    if not isinstance(preview, str):
+        raise DomainError(ErrorCode.INVALID_FRAME, "preview must be text.")
+    typing = bool(preview)
+    shown = preview[:MAX_PREVIEW_CHARS] if conversation.widget.sneak_peek else None
+    send_event_now(
+        audience.agent_groups(conversation),
+        events.visitor_typing(conversation.pk, shown if typing else "", typing),
+    )
+
+
+def agent_typing_relay(*, conversation: Conversation, typing) -> None:
+    send_event_now(audience.visitor_groups(conversation), events.agent_typing(bool(typing)))
+
+
+def clean_page(page) -> dict:
+    if not isinstance(page, dict):
+        raise DomainError(ErrorCode.INVALID_FRAME, "A page is an object with url, title, referrer.")
+    cleaned = {}
+    for field in PAGE_FIELDS:
+        value = page.get(field) or ""
+        if not isinstance(value, str):
+            raise DomainError(ErrorCode.INVALID_FRAME, f"{field} must be text.")
+        cleaned[field] = value[:MAX_PAGE_FIELD_CHARS]
+    cleaned["at"] = timezone.now().isoformat()
+    return cleaned
+
+
+@transaction.atomic
+def visitor_page_view(*, conversation: Conversation, page: dict) -> dict:
+    """Record the page the visitor is on (W11) and tell the chat's agents
+    (``visitor.page``). Returns the cleaned page."""
+    page = clean_page(page)
+    conversation.page = page
+    conversation.save(update_fields=["page"])
+    send_event_on_commit(audience.agent_groups(conversation), events.visitor_page(conversation.pk, page))
+    return page

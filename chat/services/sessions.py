@@ -1,0 +1,127 @@
+"""Visitor sessions: who is behind a widget, and what they told the pre-chat form."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from chat import visitor_tokens
+from chat.errors import ErrorCode
+from chat.models import OPEN_STATUSES, Conversation, PrechatMode, Widget
+from contacts.models import Contact, Visitor
+from helpdesk.errors import DomainError, NotFound
+
+
+@dataclass
+class VisitorSession:
+    widget: Widget
+    visitor: Visitor
+    token: str
+    conversation: Conversation | None
+
+
+def widget_get_active(public_key: str) -> Widget:
+    widget = None
+    if isinstance(public_key, str):
+        widget = (
+            Widget.objects.select_related("team")
+            .filter(public_key=public_key, is_active=True)
+            .first()
+        )
+    if widget is None:
+        raise NotFound(ErrorCode.WIDGET_NOT_FOUND, "No active widget has this key.")
+    return widget
+
+
+def visitor_from_token(token: str, *, widget: Widget | None = None) -> Visitor:
+    """The visitor a token names. Raises 401 for bad tokens and 403 for another widget's."""
+    visitor_id, _widget_id = visitor_tokens.read(token, widget_id=widget.pk if widget else None)
+    visitor = (
+        Visitor.objects.select_related("contact", "widget__team").filter(pk=visitor_id).first()
+    )
+    if visitor is None:
+        raise visitor_tokens.InvalidToken(ErrorCode.INVALID_TOKEN, "This visitor no longer exists.")
+    return visitor
+
+
+def open_conversation(visitor: Visitor) -> Conversation | None:
+    return (
+        Conversation.objects.select_related("assignee__agent_profile", "contact")
+        .filter(visitor=visitor, status__in=OPEN_STATUSES)
+        .first()
+    )
+
+
+@transaction.atomic
+def visitor_session_start(
+    *,
+    widget_key: str,
+    token: str | None = None,
+    language: str = "",
+    timezone_name: str = "",
+    user_agent: str = "",
+) -> VisitorSession:
+    """Start or resume a widget session. A valid old token resumes the same visitor and
+    their open chat; without one a new contact and visitor are created. Always returns a
+    fresh token, which moves the expiry forward."""
+    widget = widget_get_active(widget_key)
+    if token:
+        visitor = visitor_from_token(token, widget=widget)
+        visitor.last_seen_at = timezone.now()
+        visitor.language = language[:16] or visitor.language
+        visitor.timezone = timezone_name[:64] or visitor.timezone
+        visitor.user_agent = user_agent[:500] or visitor.user_agent
+        visitor.save(update_fields=["last_seen_at", "language", "timezone", "user_agent"])
+        Contact.objects.filter(pk=visitor.contact_id).update(last_seen_at=visitor.last_seen_at)
+    else:
+        contact = Contact.objects.create(language=language[:16])
+        visitor = Visitor.objects.create(
+            contact=contact,
+            widget=widget,
+            language=language[:16],
+            timezone=timezone_name[:64],
+            user_agent=user_agent[:500],
+        )
+    return VisitorSession(
+        widget=widget,
+        visitor=visitor,
+        token=visitor_tokens.issue(visitor_id=visitor.pk, widget_id=widget.pk),
+        conversation=open_conversation(visitor),
+    )
+
+
+@transaction.atomic
+def visitor_prechat_submit(*, visitor: Visitor, name: str, email: str, fields: dict) -> Visitor:
+    """Store the pre-chat answers (W2) on the visitor and name the contact (C2).
+    Raises DomainError ``invalid_prechat`` with the first problem found."""
+    widget = visitor.widget
+    name, email = (name or "").strip()[:200], (email or "").strip()[:254]
+    fields = fields if isinstance(fields, dict) else {}
+    if widget.prechat_mode == PrechatMode.REQUIRED and not (name and email):
+        raise DomainError(ErrorCode.INVALID_PRECHAT, "Name and email are required.")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(ErrorCode.INVALID_PRECHAT, "Enter a valid email address.")
+    answers = {}
+    for question in widget.prechat_fields:
+        key = question.get("name")
+        value = str(fields.get(key, "")).strip()[:1000]
+        if question.get("required") and not value:
+            label = question.get("label", key)
+            raise DomainError(ErrorCode.INVALID_PRECHAT, f"“{label}” is required.")
+        answers[key] = value
+    visitor.prechat = {"name": name, "email": email, "fields": answers}
+    visitor.save(update_fields=["prechat"])
+    contact = visitor.contact
+    contact.name = name or contact.name
+    contact.email = email or contact.email
+    contact.save(update_fields=["name", "email"])
+    return visitor
+
+
+def prechat_missing(visitor: Visitor) -> bool:
+    return visitor.widget.prechat_mode == PrechatMode.REQUIRED and not visitor.prechat
