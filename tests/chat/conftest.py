@@ -88,3 +88,19 @@ async def receive_until(communicator, frame_type, *, timeout=2):
         seen.append(frame)
         if frame["type"] == frame_type:
             return frame, seen
+
+
+@pytest.fixture
+def capture_events(monkeypatch):
+    """Every event sent to the channel layer, as (group, event) pairs, in order."""
+    sent: list[tuple[str, dict]] = []
+
+    async def record(groups, event):
+        sent.extend((group, event) for group in groups)
+
+    monkeypatch.setattr("helpdesk.events.send_event_async", record)
+    return sent
+
+
+def events_of(sent, event_type, group=None):
+    return [e for g, e in sent if e["type"] == event_type and (group is None or g == group)]

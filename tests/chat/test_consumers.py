@@ -48,3 +48,140 @@ async def test_resending_same_client_id_returns_same_ack_and_stores_nothing(alic
     assert error["code"] == "client_id_reused"
     assert await Message.objects.filter(author_type="visitor").acount() == 1
     await visitor.disconnect()
+
+
+async def test_visitor_socket_refuses_forged_token():
+    _, connected, code = await visitor_socket("forged")
+    assert not connected and code == 4401
+
+
+async def test_visitor_socket_refuses_foreign_origin_and_accepts_allowed_one(chat_widget, start_session):
+    chat_widget.allowed_origins = ["https://shop.example"]
+    await chat_widget.asave()
+    session = await sync_to_async(start_session)()
+    _, connected, code = await visitor_socket(session.token, origin="https://evil.example")
+    assert not connected and code == 4403
+    communicator, connected, _ = await visitor_socket(session.token, origin="https://shop.example")
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_bad_frames_get_error_frames_and_the_socket_stays_open(chat_widget, start_session, settings):
+    session = await sync_to_async(start_session)()
+    visitor, _, _ = await visitor_socket(session.token)
+    await visitor.send_to(text_data="not json")
+    assert (await visitor.receive_json_from())["code"] == "invalid_frame"
+    await visitor.send_json_to({"no": "type"})
+    assert (await visitor.receive_json_from())["code"] == "invalid_frame"
+    await visitor.send_json_to({"type": "launch.rockets"})
+    assert (await visitor.receive_json_from())["code"] == "unknown_frame"
+    await visitor.send_to(text_data='{"type": "typing", "preview": "' + "x" * 20000 + '"}')
+    assert (await visitor.receive_json_from())["code"] == "frame_too_large"
+    await visitor.send_json_to({"type": "message.send", "client_id": "c", "body": "   "})
+    assert (await visitor.receive_json_from())["code"] == "empty_message"
+    await visitor.send_json_to({"type": "rating.submit", "score": 9})
+    assert (await visitor.receive_json_from())["code"] == "invalid_rating"
+    await visitor.send_json_to({"type": "conversation.close"})
+    assert (await visitor.receive_json_from())["code"] == "no_conversation"
+    await visitor.send_json_to({"type": "sync", "after": None})
+    assert (await visitor.receive_json_from()) == {"type": "sync.result", "messages": []}
+    await visitor.disconnect()
+
+
+async def test_flooding_socket_is_rate_limited(chat_widget, start_session):
+    session = await sync_to_async(start_session)()
+    visitor, _, _ = await visitor_socket(session.token)
+    for _ in range(40):
+        await visitor.send_json_to({"type": "typing", "preview": "a"})
+    codes = []
+    while not await visitor.receive_nothing(timeout=0.2):
+        codes.append((await visitor.receive_json_from()).get("code"))
+    assert "rate_limited" in codes
+    await visitor.disconnect()
+
+
+async def test_agent_socket_refuses_anonymous_and_cross_site_cookie(alice):
+    _, connected, code = await agent_socket(None)
+    assert not connected and code == 4401
+    _, connected, code = await agent_socket(alice.user, origin="https://evil.example")
+    assert not connected and code == 4403
+
+
+async def test_agent_socket_accepts_api_token_header(alice):
+    from accounts import tokens
+    from accounts.models import ApiToken
+
+    key = tokens.new_key()
+    await ApiToken.objects.acreate(user=alice.user, prefix=tokens.prefix(key), digest=tokens.digest(key))
+    agent, connected, _ = await agent_socket(token=key)
+    assert connected
+    status = await agent.receive_json_from()
+    assert status["type"] == "agent.status"
+    await agent.disconnect()
+
+
+async def test_agent_status_set_and_typing_and_sneak_peek(alice, start_session):
+    session = await sync_to_async(start_session)()
+    agent, _, _ = await agent_socket(alice.user)
+    await receive_until(agent, "agent.status")
+    await agent.send_json_to({"type": "status.set", "status": "busy"})
+    assert (await receive_until(agent, "error"))[0]["code"] == "invalid_status"
+    await agent.send_json_to({"type": "status.set", "status": "not_accepting"})
+    status, _ = await receive_until(agent, "agent.status")
+    assert status["status"] == "not_accepting"
+    await agent.send_json_to({"type": "status.set", "status": "accepting"})
+    await receive_until(agent, "agent.status")
+
+    visitor, _, _ = await visitor_socket(session.token)
+    await visitor.send_json_to({"type": "message.send", "client_id": "c1", "body": "Hi"})
+    await receive_until(visitor, "message.ack")
+    assigned, _ = await receive_until(agent, "conversation.assigned")
+    conversation_id = assigned["conversation"]["id"]
+
+    await visitor.send_json_to({"type": "typing", "preview": "my order numb"})
+    typing, _ = await receive_until(agent, "visitor.typing")
+    assert typing == {"type": "visitor.typing", "conversation": conversation_id, "preview": "my order numb", "typing": True}
+    await agent.send_json_to({"type": "typing", "conversation": conversation_id, "typing": True})
+    assert (await receive_until(visitor, "agent.typing"))[0]["typing"] is True
+
+    await visitor.send_json_to({"type": "page.view", "url": "https://shop.example/cart", "title": "Cart", "referrer": ""})
+    page, _ = await receive_until(agent, "visitor.page")
+    assert page["page"]["url"] == "https://shop.example/cart"
+
+    await agent.send_json_to({"type": "message.send", "conversation": conversation_id, "client_id": "n1", "body": "note", "internal": True})
+    await receive_until(agent, "message.ack")
+    await agent.send_json_to({"type": "message.send", "conversation": conversation_id, "client_id": "a1", "body": "Hello!"})
+    await receive_until(agent, "message.ack")
+    created, _ = await receive_until(visitor, "message.created")
+    while created["message"]["body"] != "Hello!":
+        created, _ = await receive_until(visitor, "message.created")
+    assert created["message"]["author"]["name"] == "Alice"
+
+    await agent.send_json_to({"type": "sync", "conversation": conversation_id, "after": None})
+    synced, _ = await receive_until(agent, "sync.result")
+    assert [m["body"] for m in synced["messages"]][-2:] == ["note", "Hello!"]
+    await visitor.send_json_to({"type": "sync", "after": None})
+    synced, _ = await receive_until(visitor, "sync.result")
+    assert "note" not in [m["body"] for m in synced["messages"]]
+
+    await agent.send_json_to({"type": "conversation.close", "conversation": conversation_id})
+    await receive_until(visitor, "conversation.closed")
+    await visitor.send_json_to({"type": "rating.submit", "score": 5, "comment": "great"})
+    assert (await receive_until(visitor, "rating.ack"))[0]["score"] == 5
+    await visitor.disconnect()
+    await agent.disconnect()
+
+
+async def test_agent_cannot_reach_a_conversation_outside_their_role(alice, bob, start_session):
+    session = await sync_to_async(start_session)()
+    visitor, _, _ = await visitor_socket(session.token)
+    await visitor.send_json_to({"type": "message.send", "client_id": "c1", "body": "Hi"})
+    ack, _ = await receive_until(visitor, "message.ack")
+    conversation = await Conversation.objects.aget(pk=ack["message"]["conversation"])
+    outsider = bob if conversation.assignee_id == alice.user_id else alice
+    agent, _, _ = await agent_socket(outsider.user)
+    await receive_until(agent, "agent.status")
+    await agent.send_json_to({"type": "sync", "conversation": conversation.pk, "after": None})
+    assert (await receive_until(agent, "error"))[0]["code"] == "conversation_not_found"
+    await agent.disconnect()
+    await visitor.disconnect()
