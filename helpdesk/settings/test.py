@@ -1,6 +1,8 @@
 """The test suite: the same environment-driven settings, with tasks run inline and mail kept in memory."""
 
+import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -11,3 +13,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="comptoir-test-media-")
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"widget_session": "1000/min"}}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not the shared-cache memory database: threads and server processes in the
+    # tests then lock as SQLite really does (waiting), instead of failing on table locks.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"comptoir-test-{os.getpid()}.sqlite3")}  # noqa: F405
