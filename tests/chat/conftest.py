@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from accounts.models import AgentProfile, AgentStatus, Role, Team
+from accounts import tokens
+from accounts.models import AgentProfile, AgentStatus, ApiToken, Role, Team
 from chat.models import Widget
 from chat.services import sessions
 from helpdesk.asgi import application
@@ -35,6 +36,14 @@ def alice(support):
 @pytest.fixture
 def bob(support):
     return make_agent(support, "bob")
+
+
+@pytest.fixture
+def agent_key(alice):
+    """An API token key of Alice's."""
+    key = tokens.new_key()
+    ApiToken.objects.create(user=alice.user, prefix=tokens.prefix(key), digest=tokens.digest(key))
+    return key
 
 
 @pytest.fixture
