@@ -5,6 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 
 from chat.models import Conversation
+from chat.services import presence
 from chat.transcript import render_transcript
 
 
@@ -16,3 +17,9 @@ def send_transcript(conversation_id: int, email: str) -> None:
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+@task
+def check_agent_presence(user_id: int) -> None:
+    """Run a grace period after an agent's socket closed: offline if not back."""
+    presence.agent_presence_check(user_id=user_id)

@@ -1,5 +1,12 @@
 """The agent's socket, ``/ws/agent/`` (CONTRACT.md, "Agent socket")."""
 
+import asyncio
+from datetime import timedelta
+
+from django.conf import settings
+from django.tasks import default_task_backend
+from django.utils import timezone
+
 from accounts.models import AgentProfile, AgentStatus
 from accounts.roles import is_agent, is_supervisor
 from chat import events, origins
@@ -21,6 +28,7 @@ class AgentConsumer(FrameConsumer):
     }
     rate = 20.0
     burst = 60
+    heartbeat_s = 20
 
     async def start(self):
         user = self.scope.get("user")
@@ -36,6 +44,30 @@ class AgentConsumer(FrameConsumer):
         await self.join(groups)
         await self.accept()
         await self.send_json(events.agent_status(self.profile))
+        self.heartbeat = asyncio.ensure_future(self._beat())
+
+    async def _beat(self):
+        """Keep ``last_seen_at`` fresh while connected, for the offline grace period."""
+        while True:
+            await call(presence.agent_seen)(user_id=self.user.pk)
+            await asyncio.sleep(self.heartbeat_s)
+
+    async def disconnect(self, code):
+        await super().disconnect(code)
+        if getattr(self, "heartbeat", None) is None:
+            return
+        self.heartbeat.cancel()
+        await call(presence.agent_seen)(user_id=self.user.pk)
+        await call(self._schedule_presence_check)()
+
+    def _schedule_presence_check(self):
+        """Offline after the grace period unless the agent comes back (A1). Backends that
+        cannot defer (the test suite's immediate one) do not schedule it."""
+        from chat.tasks import check_agent_presence
+
+        if default_task_backend.supports_defer:
+            grace = timedelta(seconds=settings.AGENT_OFFLINE_GRACE_S + 1)
+            check_agent_presence.using(run_after=timezone.now() + grace).enqueue(self.user.pk)
 
     def _load(self):
         profile = AgentProfile.objects.select_related("user").get(user=self.user)

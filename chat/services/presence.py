@@ -1,12 +1,15 @@
 """Signals that are relayed rather than stored: agent status, typing, page views."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AgentProfile, AgentStatus
 from chat import audience, events
 from chat.errors import ErrorCode
-from chat.models import Conversation
+from chat.models import Conversation, ConversationStatus
 from chat.services import assignment
 from helpdesk.errors import DomainError
 from helpdesk.events import agent_group, send_event_now, send_event_on_commit, supervisors_group
@@ -74,3 +77,40 @@ def visitor_page_view(*, conversation: Conversation, page: dict) -> dict:
     conversation.save(update_fields=["page"])
     send_event_on_commit(audience.agent_groups(conversation), events.visitor_page(conversation.pk, page))
     return page
+
+
+def agent_seen(*, user_id: int) -> None:
+    """A heartbeat of a connected agent socket."""
+    AgentProfile.objects.filter(user_id=user_id).update(last_seen_at=timezone.now())
+
+
+def agent_presence_check(*, user_id: int) -> bool:
+    """Called a grace period after an agent's socket closed (A1). If no socket of theirs
+    has been seen since, the agent goes offline and their open chats are routed again
+    (the visitors are told by ``conversation.assigned`` or ``queue.position``). Returns
+    whether the agent went offline."""
+    cutoff = timezone.now() - timedelta(seconds=settings.AGENT_OFFLINE_GRACE_S)
+    with transaction.atomic():
+        profile = (
+            AgentProfile.objects.select_for_update()
+            .filter(user_id=user_id, last_seen_at__lte=cutoff)
+            .exclude(status=AgentStatus.OFFLINE)
+            .first()
+        )
+        if profile is None:
+            return False
+        profile.status = AgentStatus.OFFLINE
+        profile.status_changed_at = timezone.now()
+        profile.save(update_fields=["status", "status_changed_at"])
+        send_event_on_commit([supervisors_group()], events.agent_status(profile))
+    stranded = Conversation.objects.select_related("contact", "team").filter(
+        assignee_id=user_id, status=ConversationStatus.ACTIVE
+    )
+    for conversation in stranded:
+        with transaction.atomic():
+            conversation.status = ConversationStatus.QUEUED
+            conversation.assignee = None
+            conversation.queued_at = timezone.now()
+            conversation.save(update_fields=["status", "assignee", "queued_at"])
+            assignment.conversation_route(conversation)
+    return True

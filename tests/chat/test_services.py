@@ -240,3 +240,23 @@ def test_sync_returns_exactly_the_messages_after_the_cursor(alice, start_session
     after = messages_after(chat, sent[1].pk, include_internal=True)
     assert [m.body for m in after] == ["m2", "m3", "m4"]
     assert timezone.now() >= after[-1].created_at
+
+
+def test_agent_gone_past_grace_goes_offline_and_their_chats_are_rerouted(
+    support, start_session, settings, capture_events, django_capture_on_commit_callbacks
+):
+    alice = make_agent(support, "alice")
+    _, chat = open_chat(start_session)
+    bob = make_agent(support, "bob")
+    presence.agent_seen(user_id=alice.user_id)
+    assert presence.agent_presence_check(user_id=alice.user_id) is False
+
+    settings.AGENT_OFFLINE_GRACE_S = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert presence.agent_presence_check(user_id=alice.user_id) is True
+    alice.refresh_from_db()
+    chat.refresh_from_db()
+    assert alice.status == AgentStatus.OFFLINE
+    assert chat.assignee_id == bob.user_id
+    told = events_of(capture_events, "conversation.assigned", visitor_group(chat.visitor_id))
+    assert told[-1]["agent"]["name"] == "Bob"
