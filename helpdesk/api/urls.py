@@ -4,5 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("chat.api.urls")),
+    path("", include("chat.api.canned_urls")),
     path("", include("contacts.api.urls")),
 ]
