@@ -32,7 +32,7 @@ class ConversationListView(PayloadListView):
     def get_queryset(self):
         return conversations_visible_to(self.request.user).select_related("contact")
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="conversations_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -5,6 +5,9 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+# Production sends real email: SMTP unless MAIL_PROVIDER names an ESP.
+if MAIL_PROVIDER == "console":  # noqa: F405
+    MAILERS["default"]["BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"  # noqa: F405
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
