@@ -136,7 +136,9 @@ class AgentProfile(models.Model):
         _("status"), max_length=20, choices=AgentStatus.choices, default=AgentStatus.NOT_ACCEPTING
     )
     teams = models.ManyToManyField(Team, related_name="agents", blank=True, verbose_name=_("teams"))
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     last_assigned_at = models.DateTimeField(_("last assigned"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)

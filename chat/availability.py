@@ -78,8 +78,10 @@ def widget_availability(widget: Widget) -> Availability:
     waiting = queue_length(team)
     if widget.max_queue_length is not None and waiting >= widget.max_queue_length:
         return Availability(False, "queue_full")
-    if widget.max_wait_s is not None and waiting and (
-        estimated_wait_s(team, waiting + 1) > widget.max_wait_s
+    if (
+        widget.max_wait_s is not None
+        and waiting
+        and (estimated_wait_s(team, waiting + 1) > widget.max_wait_s)
     ):
         return Availability(False, "queue_full")
     return Availability(True)

@@ -26,7 +26,9 @@ class Widget(models.Model):
         ENGLISH = "en", _("English")
         FRENCH = "fr", _("French")
 
-    public_key = models.SlugField(_("public key"), max_length=64, unique=True, default=new_public_key)
+    public_key = models.SlugField(
+        _("public key"), max_length=64, unique=True, default=new_public_key
+    )
     name = models.CharField(_("name"), max_length=100)
     team = models.ForeignKey(
         "accounts.Team", on_delete=models.PROTECT, related_name="widgets", verbose_name=_("team")
@@ -51,7 +53,9 @@ class Widget(models.Model):
         _("custom questions"),
         default=list,
         blank=True,
-        help_text=_('A list such as [{"name": "order", "label": "Order number", "required": false}].'),
+        help_text=_(
+            'A list such as [{"name": "order", "label": "Order number", "required": false}].'
+        ),
     )
     target_patterns = models.JSONField(
         _("target pages"),
@@ -65,9 +69,7 @@ class Widget(models.Model):
         blank=True,
         help_text=_('Sites that may embed the widget, such as ["https://shop.example"].'),
     )
-    max_queue_length = models.PositiveIntegerField(
-        _("maximum queue length"), null=True, blank=True
-    )
+    max_queue_length = models.PositiveIntegerField(_("maximum queue length"), null=True, blank=True)
     max_wait_s = models.PositiveIntegerField(_("maximum estimated wait (s)"), null=True, blank=True)
     sneak_peek = models.BooleanField(
         _("sneak peek"), default=True, help_text=_("Agents see what visitors type before sending.")
@@ -116,7 +118,10 @@ class Conversation(models.Model):
         "contacts.Visitor", on_delete=models.CASCADE, related_name="conversations"
     )
     team = models.ForeignKey(
-        "accounts.Team", on_delete=models.PROTECT, related_name="conversations", verbose_name=_("team")
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        related_name="conversations",
+        verbose_name=_("team"),
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -200,7 +205,9 @@ class Message(models.Model):
     """A message in a chat. Its id is the sync cursor: ids only grow, so they grow per
     conversation too. ``client_id`` makes a retried send idempotent."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
     author_type = models.CharField(_("author"), max_length=10, choices=AuthorType.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -279,7 +286,9 @@ class CannedResponse(models.Model):
     shortcut = models.SlugField(_("shortcut"), max_length=50)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

@@ -4,8 +4,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from chat.models import Conversation
 from chat.events import author_payload
+from chat.models import Conversation
 
 
 def transcript_lines(conversation: Conversation) -> list[dict]:

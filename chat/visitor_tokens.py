@@ -27,7 +27,9 @@ def read(token: str, *, widget_id: int | None = None) -> tuple[str, int]:
         data = signing.loads(token, salt=SALT, max_age=settings.VISITOR_TOKEN_MAX_AGE)
         visitor_id, token_widget = str(data["v"]), int(data["w"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise InvalidToken(ErrorCode.INVALID_TOKEN, "The visitor token is invalid or expired.")
+        raise InvalidToken(
+            ErrorCode.INVALID_TOKEN, "The visitor token is invalid or expired."
+        ) from None
     if widget_id is not None and token_widget != widget_id:
         raise PermissionDenied(ErrorCode.FOREIGN_TOKEN, "This token belongs to another widget.")
     return visitor_id, token_widget

@@ -55,7 +55,10 @@ class Ticket(models.Model):
         _("state"), max_length=10, choices=TicketState.choices, default=TicketState.OPEN
     )
     requester = models.ForeignKey(
-        "contacts.Contact", on_delete=models.CASCADE, related_name="tickets", verbose_name=_("requester")
+        "contacts.Contact",
+        on_delete=models.CASCADE,
+        related_name="tickets",
+        verbose_name=_("requester"),
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,7 +80,9 @@ class Ticket(models.Model):
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets", verbose_name=_("tags"))
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.API)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.API
+    )
     conversation = models.ForeignKey(
         "chat.Conversation",
         on_delete=models.SET_NULL,
@@ -86,7 +91,9 @@ class Ticket(models.Model):
         related_name="tickets",
         verbose_name=_("originating chat"),
     )
-    reply_token = models.CharField(max_length=32, unique=True, default=new_reply_token, editable=False)
+    reply_token = models.CharField(
+        max_length=32, unique=True, default=new_reply_token, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_public_reply_at = models.DateTimeField(_("first reply"), null=True, blank=True)
@@ -104,7 +111,9 @@ class Ticket(models.Model):
             models.CheckConstraint(
                 condition=Q(priority__gte=1, priority__lte=4), name="ticket_priority_range"
             ),
-            models.CheckConstraint(condition=Q(source__in=Source.values), name="ticket_source_valid"),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="ticket_source_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(state=TicketState.SOLVED) | Q(solved_at__isnull=False),
                 name="ticket_solved_has_time",
@@ -162,7 +171,9 @@ class TicketEvent(models.Model):
     body = models.TextField(_("text"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     email_message_id = models.CharField(max_length=500, blank=True)
-    attachments = models.ManyToManyField("chat.Attachment", blank=True, related_name="ticket_events")
+    attachments = models.ManyToManyField(
+        "chat.Attachment", blank=True, related_name="ticket_events"
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -170,7 +181,9 @@ class TicketEvent(models.Model):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="ticket_event_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=EventKind.values), name="ticket_event_kind_valid"
+            ),
             models.UniqueConstraint(
                 fields=["email_message_id"],
                 condition=~Q(email_message_id=""),

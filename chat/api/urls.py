@@ -4,7 +4,11 @@ from chat.api import views
 
 urlpatterns = [
     path("conversations/", views.ConversationListView.as_view(), name="conversation-list"),
-    path("conversations/<int:pk>/", views.ConversationDetailView.as_view(), name="conversation-detail"),
+    path(
+        "conversations/<int:pk>/",
+        views.ConversationDetailView.as_view(),
+        name="conversation-detail",
+    ),
     path(
         "conversations/<int:pk>/messages/",
         views.MessageListView.as_view(),

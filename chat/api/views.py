@@ -108,5 +108,7 @@ class CloseView(APIView):
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
         conversation = conversation_get_for_agent(request.user, pk)
-        conversation = conversations.conversation_close(conversation=conversation, actor=request.user)
+        conversation = conversations.conversation_close(
+            conversation=conversation, actor=request.user
+        )
         return Response(events.conversation_payload(conversation))

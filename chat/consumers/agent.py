@@ -36,7 +36,9 @@ class AgentConsumer(FrameConsumer):
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
         cookie_auth = not self.scope.get("token_auth", False)
-        if (cookie_auth and not origins.is_own_origin(self.scope)) or not await call(is_agent)(user):
+        if (cookie_auth and not origins.is_own_origin(self.scope)) or not await call(is_agent)(
+            user
+        ):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user = user

@@ -64,7 +64,8 @@ class FrameConsumer(AsyncWebsocketConsumer):
         handler = self.handlers.get(frame["type"])
         if handler is None:
             await self.send_error(
-                DomainError(ErrorCode.UNKNOWN_FRAME, f"Unknown frame type {frame['type']!r}."), frame
+                DomainError(ErrorCode.UNKNOWN_FRAME, f"Unknown frame type {frame['type']!r}."),
+                frame,
             )
             return
         try:

@@ -78,7 +78,9 @@ class VisitorConsumer(FrameConsumer):
         def relay():
             conversation = sessions.open_conversation(self.visitor)
             if conversation is not None:
-                presence.visitor_typing_relay(conversation=conversation, preview=frame.get("preview", ""))
+                presence.visitor_typing_relay(
+                    conversation=conversation, preview=frame.get("preview", "")
+                )
 
         await call(relay)()
 

@@ -80,7 +80,8 @@ def _assign(conversation: Conversation, profile: AgentProfile) -> None:
         events.conversation_event("conversation.assigned", conversation),
     )
     send_event_on_commit(
-        audience.visitor_groups(conversation), events.conversation_assigned_for_visitor(conversation)
+        audience.visitor_groups(conversation),
+        events.conversation_assigned_for_visitor(conversation),
     )
 
 

@@ -50,7 +50,11 @@ def conversation_close(*, conversation: Conversation, actor=None) -> Conversatio
 
 
 def conversation_transfer(
-    *, conversation: Conversation, actor, agent_id: int | None = None, team_id: int | None = None,
+    *,
+    conversation: Conversation,
+    actor,
+    agent_id: int | None = None,
+    team_id: int | None = None,
     note: str = "",
 ) -> Conversation:
     """Hand a chat to another agent, or to a team's queue (A6, R8), with an internal note.
@@ -120,7 +124,9 @@ def conversation_set_title(*, conversation: Conversation, title: str) -> Convers
     """Name a chat for agents (A8, C5); the visitor never sees it. Emits
     ``conversation.updated`` to agents."""
     if not isinstance(title, str) or len(title) > MAX_TITLE_CHARS:
-        raise DomainError("invalid_title", f"A title is text of {MAX_TITLE_CHARS} characters at most.")
+        raise DomainError(
+            "invalid_title", f"A title is text of {MAX_TITLE_CHARS} characters at most."
+        )
     conversation.title = title.strip()
     conversation.save(update_fields=["title"])
     send_event_on_commit(

@@ -33,12 +33,18 @@ def _validate(body, client_id, attachment_ids) -> tuple[str, str, list[int]]:
     if not isinstance(body, str):
         raise DomainError(ErrorCode.EMPTY_MESSAGE, "The message body must be text.")
     if not isinstance(client_id, str) or len(client_id) > MAX_CLIENT_ID_CHARS:
-        raise DomainError(ErrorCode.INVALID_FRAME, "client_id must be a string of 64 characters at most.")
+        raise DomainError(
+            ErrorCode.INVALID_FRAME, "client_id must be a string of 64 characters at most."
+        )
     if len(body) > MAX_BODY_CHARS:
-        raise DomainError(ErrorCode.MESSAGE_TOO_LONG, f"A message holds {MAX_BODY_CHARS} characters at most.")
+        raise DomainError(
+            ErrorCode.MESSAGE_TOO_LONG, f"A message holds {MAX_BODY_CHARS} characters at most."
+        )
     ids = attachment_ids or []
-    if not isinstance(ids, list) or len(ids) > MAX_ATTACHMENTS or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in ids
+    if (
+        not isinstance(ids, list)
+        or len(ids) > MAX_ATTACHMENTS
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
     ):
         raise DomainError(ErrorCode.INVALID_FRAME, "attachments must be a list of attachment ids.")
     if not body.strip() and not ids:
@@ -159,9 +165,7 @@ def visitor_message_send(
     elif conversation is None:
         conversation = conversation_start(visitor=visitor, page=page)
     conversation.contact = visitor.contact
-    message = _store(
-        conversation, author_type=AuthorType.VISITOR, body=body, client_id=client_id
-    )
+    message = _store(conversation, author_type=AuthorType.VISITOR, body=body, client_id=client_id)
     attachments = _attach(message, ids, uploaded_by_visitor=visitor)
     conversation.last_visitor_message_at = message.created_at
     conversation.save(update_fields=["last_visitor_message_at"])
@@ -225,4 +229,3 @@ def system_message_post(
     )
     _announce(message, [])
     return message
-

@@ -75,7 +75,9 @@ def visitor_page_view(*, conversation: Conversation, page: dict) -> dict:
     page = clean_page(page)
     conversation.page = page
     conversation.save(update_fields=["page"])
-    send_event_on_commit(audience.agent_groups(conversation), events.visitor_page(conversation.pk, page))
+    send_event_on_commit(
+        audience.agent_groups(conversation), events.visitor_page(conversation.pk, page)
+    )
     return page
 
 

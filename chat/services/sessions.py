@@ -105,7 +105,7 @@ def visitor_prechat_submit(*, visitor: Visitor, name: str, email: str, fields: d
         try:
             validate_email(email)
         except ValidationError:
-            raise DomainError(ErrorCode.INVALID_PRECHAT, "Enter a valid email address.")
+            raise DomainError(ErrorCode.INVALID_PRECHAT, "Enter a valid email address.") from None
     answers = {}
     for question in widget.prechat_fields:
         key = question.get("name")

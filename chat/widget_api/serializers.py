@@ -6,9 +6,7 @@ from rest_framework import serializers
 class PageSerializer(serializers.Serializer):
     url = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
     title = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
-    referrer = serializers.CharField(
-        max_length=2000, allow_blank=True, required=False, default=""
-    )
+    referrer = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
 
 
 class SessionInputSerializer(serializers.Serializer):

@@ -17,7 +17,9 @@ async def test_first_visitor_message_opens_chat_and_reaches_assigned_agent(alice
     visitor, connected, _ = await visitor_socket(session.token)
     assert connected
 
-    await visitor.send_json_to({"type": "message.send", "client_id": "c1", "body": "Hi <b>there</b>"})
+    await visitor.send_json_to(
+        {"type": "message.send", "client_id": "c1", "body": "Hi <b>there</b>"}
+    )
     ack, _ = await receive_until(visitor, "message.ack")
     assert ack["client_id"] == "c1"
     assert ack["message"]["body"] == "Hi <b>there</b>"
@@ -55,7 +57,9 @@ async def test_visitor_socket_refuses_forged_token():
     assert not connected and code == 4401
 
 
-async def test_visitor_socket_refuses_foreign_origin_and_accepts_allowed_one(chat_widget, start_session):
+async def test_visitor_socket_refuses_foreign_origin_and_accepts_allowed_one(
+    chat_widget, start_session
+):
     chat_widget.allowed_origins = ["https://shop.example"]
     await chat_widget.asave()
     session = await sync_to_async(start_session)()
@@ -66,7 +70,9 @@ async def test_visitor_socket_refuses_foreign_origin_and_accepts_allowed_one(cha
     await communicator.disconnect()
 
 
-async def test_bad_frames_get_error_frames_and_the_socket_stays_open(chat_widget, start_session, settings):
+async def test_bad_frames_get_error_frames_and_the_socket_stays_open(
+    chat_widget, start_session, settings
+):
     session = await sync_to_async(start_session)()
     visitor, _, _ = await visitor_socket(session.token)
     await visitor.send_to(text_data="not json")
@@ -112,7 +118,9 @@ async def test_agent_socket_accepts_api_token_header(alice):
     from accounts.models import ApiToken
 
     key = tokens.new_key()
-    await ApiToken.objects.acreate(user=alice.user, prefix=tokens.prefix(key), digest=tokens.digest(key))
+    await ApiToken.objects.acreate(
+        user=alice.user, prefix=tokens.prefix(key), digest=tokens.digest(key)
+    )
     agent, connected, _ = await agent_socket(token=key)
     assert connected
     status = await agent.receive_json_from()
@@ -140,17 +148,39 @@ async def test_agent_status_set_and_typing_and_sneak_peek(alice, start_session):
 
     await visitor.send_json_to({"type": "typing", "preview": "my order numb"})
     typing, _ = await receive_until(agent, "visitor.typing")
-    assert typing == {"type": "visitor.typing", "conversation": conversation_id, "preview": "my order numb", "typing": True}
+    assert typing == {
+        "type": "visitor.typing",
+        "conversation": conversation_id,
+        "preview": "my order numb",
+        "typing": True,
+    }
     await agent.send_json_to({"type": "typing", "conversation": conversation_id, "typing": True})
     assert (await receive_until(visitor, "agent.typing"))[0]["typing"] is True
 
-    await visitor.send_json_to({"type": "page.view", "url": "https://shop.example/cart", "title": "Cart", "referrer": ""})
+    await visitor.send_json_to(
+        {"type": "page.view", "url": "https://shop.example/cart", "title": "Cart", "referrer": ""}
+    )
     page, _ = await receive_until(agent, "visitor.page")
     assert page["page"]["url"] == "https://shop.example/cart"
 
-    await agent.send_json_to({"type": "message.send", "conversation": conversation_id, "client_id": "n1", "body": "note", "internal": True})
+    await agent.send_json_to(
+        {
+            "type": "message.send",
+            "conversation": conversation_id,
+            "client_id": "n1",
+            "body": "note",
+            "internal": True,
+        }
+    )
     await receive_until(agent, "message.ack")
-    await agent.send_json_to({"type": "message.send", "conversation": conversation_id, "client_id": "a1", "body": "Hello!"})
+    await agent.send_json_to(
+        {
+            "type": "message.send",
+            "conversation": conversation_id,
+            "client_id": "a1",
+            "body": "Hello!",
+        }
+    )
     await receive_until(agent, "message.ack")
     created, _ = await receive_until(visitor, "message.created")
     while created["message"]["body"] != "Hello!":

@@ -37,7 +37,9 @@ async def test_visitor_and_agent_on_two_processes_chat_through_redis(
         ) as visitor,
     ):
         await receive_type(agent, "agent.status")
-        await visitor.send(json.dumps({"type": "message.send", "client_id": "c1", "body": "Hi from A"}))
+        await visitor.send(
+            json.dumps({"type": "message.send", "client_id": "c1", "body": "Hi from A"})
+        )
         ack = await receive_type(visitor, "message.ack")
 
         assigned = await receive_type(agent, "conversation.assigned")
@@ -52,10 +54,19 @@ async def test_visitor_and_agent_on_two_processes_chat_through_redis(
         typing = await receive_type(agent, "visitor.typing")
         assert typing["preview"] == "another q"
 
-        await agent.send(json.dumps({"type": "typing", "conversation": conversation, "typing": True}))
+        await agent.send(
+            json.dumps({"type": "typing", "conversation": conversation, "typing": True})
+        )
         assert (await receive_type(visitor, "agent.typing"))["typing"] is True
         await agent.send(
-            json.dumps({"type": "message.send", "conversation": conversation, "client_id": "a1", "body": "Hi from B"})
+            json.dumps(
+                {
+                    "type": "message.send",
+                    "conversation": conversation,
+                    "client_id": "a1",
+                    "body": "Hi from B",
+                }
+            )
         )
         reply = await receive_type(visitor, "message.created")
         while reply["message"]["body"] != "Hi from B":

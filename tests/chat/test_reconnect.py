@@ -23,7 +23,12 @@ async def test_visitor_reconnecting_gets_all_50_missed_messages_in_order_once(al
 
     for i in range(MISSED):
         await agent.send_json_to(
-            {"type": "message.send", "conversation": conversation, "client_id": f"a{i}", "body": f"reply {i}"}
+            {
+                "type": "message.send",
+                "conversation": conversation,
+                "client_id": f"a{i}",
+                "body": f"reply {i}",
+            }
         )
         await receive_until(agent, "message.ack")
 

@@ -27,12 +27,21 @@ def private_redis():
 
 async def send_and_ack(agent, conversation, client_id, body):
     await agent.send(
-        json.dumps({"type": "message.send", "conversation": conversation, "client_id": client_id, "body": body})
+        json.dumps(
+            {
+                "type": "message.send",
+                "conversation": conversation,
+                "client_id": client_id,
+                "body": body,
+            }
+        )
     )
     return await receive_type(agent, "message.ack")
 
 
-async def test_acknowledged_messages_survive_a_redis_restart(chat_widget, alice, agent_key, private_redis):
+async def test_acknowledged_messages_survive_a_redis_restart(
+    chat_widget, alice, agent_key, private_redis
+):
     process, port = servers.start_server(f"redis://127.0.0.1:{private_redis['port']}/0")
     try:
         session = await asyncio.to_thread(
@@ -48,16 +57,24 @@ async def test_acknowledged_messages_survive_a_redis_restart(chat_widget, alice,
             ) as visitor,
         ):
             await receive_type(agent, "agent.status")
-            await visitor.send(json.dumps({"type": "message.send", "client_id": "v1", "body": "Hi"}))
+            await visitor.send(
+                json.dumps({"type": "message.send", "client_id": "v1", "body": "Hi"})
+            )
             last_seen = (await receive_type(visitor, "message.ack"))["message"]["id"]
-            conversation = (await receive_type(agent, "conversation.assigned"))["conversation"]["id"]
+            conversation = (await receive_type(agent, "conversation.assigned"))["conversation"][
+                "id"
+            ]
 
             servers.stop(private_redis["process"])
             acked = [
-                (await send_and_ack(agent, conversation, f"down{i}", f"during outage {i}"))["message"]["id"]
+                (await send_and_ack(agent, conversation, f"down{i}", f"during outage {i}"))[
+                    "message"
+                ]["id"]
                 for i in range(DURING_OUTAGE)
             ]
-            private_redis["process"] = await asyncio.to_thread(servers.start_redis, private_redis["port"])
+            private_redis["process"] = await asyncio.to_thread(
+                servers.start_redis, private_redis["port"]
+            )
 
             stored = await Message.objects.filter(pk__in=acked).acount()
             assert stored == DURING_OUTAGE
@@ -68,7 +85,9 @@ async def test_acknowledged_messages_survive_a_redis_restart(chat_widget, alice,
             # Live delivery resumes once the layer has resubscribed.
             delivered = None
             for attempt in range(20):
-                after = (await send_and_ack(agent, conversation, f"up{attempt}", "back"))["message"]["id"]
+                after = (await send_and_ack(agent, conversation, f"up{attempt}", "back"))[
+                    "message"
+                ]["id"]
                 try:
                     while True:
                         frame = json.loads(await asyncio.wait_for(visitor.recv(), 0.5))

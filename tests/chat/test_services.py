@@ -23,7 +23,9 @@ def open_chat(start_session, body="Hello", client_id="c1"):
     return session, message.conversation
 
 
-def test_new_chat_goes_to_agent_with_fewest_open_chats(support, start_session, django_capture_on_commit_callbacks):
+def test_new_chat_goes_to_agent_with_fewest_open_chats(
+    support, start_session, django_capture_on_commit_callbacks
+):
     alice = make_agent(support, "alice")
     bob = make_agent(support, "bob")
     with django_capture_on_commit_callbacks(execute=True):
@@ -33,12 +35,14 @@ def test_new_chat_goes_to_agent_with_fewest_open_chats(support, start_session, d
 
 
 def test_returning_contact_gets_their_last_agent(support, start_session):
-    alice = make_agent(support, "alice")
+    make_agent(support, "alice")
     make_agent(support, "bob")
     session, first = open_chat(start_session)
     conversations.conversation_close(conversation=first, actor=None)
     # Bob is now idler, but the contact knows Alice.
-    message, _ = messages.visitor_message_send(visitor=session.visitor, client_id="c2", body="Again")
+    message, _ = messages.visitor_message_send(
+        visitor=session.visitor, client_id="c2", body="Again"
+    )
     assert first.assignee_id == message.conversation.assignee_id
     assert message.conversation.pk != first.pk
 
@@ -106,13 +110,17 @@ def test_agent_reply_records_first_response_and_close_without_reply_is_missed(al
     assert unanswered.missed is True
 
 
-def test_internal_note_never_reaches_the_visitor(alice, start_session, capture_events, django_capture_on_commit_callbacks):
+def test_internal_note_never_reaches_the_visitor(
+    alice, start_session, capture_events, django_capture_on_commit_callbacks
+):
     _, chat = open_chat(start_session)
     with django_capture_on_commit_callbacks(execute=True):
         note, _ = messages.agent_message_send(
             agent=alice.user, conversation=chat, body="VIP customer", internal=True
         )
-    created = [e for e in events_of(capture_events, "message.created") if e["message"]["id"] == note.pk]
+    created = [
+        e for e in events_of(capture_events, "message.created") if e["message"]["id"] == note.pk
+    ]
     groups = [g for g, e in capture_events if e.get("message", {}).get("id") == note.pk]
     assert created and visitor_group(chat.visitor_id) not in groups
     assert agent_group(alice.user_id) in groups
@@ -200,7 +208,9 @@ def test_session_token_resumes_visitor_and_open_chat(alice, start_session):
     assert again.conversation.pk == chat.pk
 
 
-def test_forged_expired_and_foreign_tokens_are_refused(support, chat_widget, start_session, settings):
+def test_forged_expired_and_foreign_tokens_are_refused(
+    support, chat_widget, start_session, settings
+):
     from chat.models import Widget
 
     session = start_session()
@@ -225,8 +235,12 @@ def test_required_prechat_blocks_first_message(support, chat_widget, start_sessi
         messages.visitor_message_send(visitor=session.visitor, client_id="c", body="Hi")
     assert refused.value.code == "prechat_required"
     with pytest.raises(DomainError):
-        sessions.visitor_prechat_submit(visitor=session.visitor, name="Ann", email="nope", fields={})
-    sessions.visitor_prechat_submit(visitor=session.visitor, name="Ann", email="ann@example.com", fields={})
+        sessions.visitor_prechat_submit(
+            visitor=session.visitor, name="Ann", email="nope", fields={}
+        )
+    sessions.visitor_prechat_submit(
+        visitor=session.visitor, name="Ann", email="ann@example.com", fields={}
+    )
     message, _ = messages.visitor_message_send(visitor=session.visitor, client_id="c", body="Hi")
     assert message.conversation.contact.email == "ann@example.com"
 

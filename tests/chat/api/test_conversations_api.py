@@ -32,7 +32,9 @@ def test_api_requires_credentials():
     assert response.json()["code"] == "not_authenticated"
 
 
-def test_list_filters_by_status_and_shows_only_what_the_role_allows(support, start_session, client_for):
+def test_list_filters_by_status_and_shows_only_what_the_role_allows(
+    support, start_session, client_for
+):
     alice = make_agent(support, "alice", slots=1)
     supervisor = make_agent(support, "sue", role="supervisor", status="not_accepting")
     _, active = open_chat(start_session)
@@ -66,14 +68,21 @@ def test_title_close_and_transfer(support, start_session, client_for):
     alice = make_agent(support, "alice")
     _, chat = open_chat(start_session)
     api = client_for(alice.user)
-    assert api.patch(f"/api/v1/conversations/{chat.pk}/", {"title": "Refund"}, format="json").json()["title"] == "Refund"
+    assert (
+        api.patch(f"/api/v1/conversations/{chat.pk}/", {"title": "Refund"}, format="json").json()[
+            "title"
+        ]
+        == "Refund"
+    )
     bad = api.post(f"/api/v1/conversations/{chat.pk}/transfer/", {}, format="json")
     assert bad.status_code == 400
     missing = api.post(f"/api/v1/conversations/{chat.pk}/transfer/", {"agent": 999}, format="json")
     assert missing.status_code == 404 and missing.json()["code"] == "agent_not_found"
     closed = api.post(f"/api/v1/conversations/{chat.pk}/close/")
     assert closed.json()["status"] == ConversationStatus.CLOSED
-    again = api.post(f"/api/v1/conversations/{chat.pk}/transfer/", {"team": support.pk}, format="json")
+    again = api.post(
+        f"/api/v1/conversations/{chat.pk}/transfer/", {"team": support.pk}, format="json"
+    )
     assert again.status_code == 409
     assert api.get("/api/v1/conversations/999999/").status_code == 404
 
@@ -87,15 +96,24 @@ def test_widget_session_issues_token_and_resumes(alice, chat_widget):
     assert body["config"]["welcome_message"] == "Hello there!"
     again = client.post(
         "/api/widget/v1/session",
-        {"widget": "w1", "visitor_token": body["visitor_token"], "page": {"url": "https://a.example/"}},
+        {
+            "widget": "w1",
+            "visitor_token": body["visitor_token"],
+            "page": {"url": "https://a.example/"},
+        },
         format="json",
     ).json()
     assert again["visitor_id"] == body["visitor_id"]
-    forged = client.post("/api/widget/v1/session", {"widget": "w1", "visitor_token": "x"}, format="json")
+    forged = client.post(
+        "/api/widget/v1/session", {"widget": "w1", "visitor_token": "x"}, format="json"
+    )
     assert forged.status_code == 401
     unknown = client.post("/api/widget/v1/session", {"widget": "nope"}, format="json")
     assert unknown.status_code == 404
-    assert client.post("/api/widget/v1/session", "[]", content_type="application/json").status_code == 400
+    assert (
+        client.post("/api/widget/v1/session", "[]", content_type="application/json").status_code
+        == 400
+    )
 
 
 def test_widget_is_unavailable_with_nobody_accepting(support, chat_widget):
