@@ -52,7 +52,7 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
 
 
-def start_server(redis_url: str) -> tuple[subprocess.Popen, int]:
+def start_server(redis_url: str = "") -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {
         **os.environ,
@@ -60,6 +60,8 @@ def start_server(redis_url: str) -> tuple[subprocess.Popen, int]:
         "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
     }
+    if not redis_url:
+        del env["REDIS_URL"]  # one process: the in-memory channel layer is enough
     process = subprocess.Popen(
         [
             sys.executable,
