@@ -85,9 +85,10 @@ def start_server(redis_url: str = "") -> tuple[subprocess.Popen, int]:
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=5)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait(timeout=5)
 
 
 def start_redis(port: int) -> subprocess.Popen:
