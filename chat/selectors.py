@@ -48,13 +48,19 @@ def visitor_current_conversation(visitor) -> Conversation | None:
     )
 
 
+def sync_cursor(after) -> int | None:
+    """A valid ``sync`` cursor: a message id, or None for everything."""
+    if after is not None and (not isinstance(after, int) or isinstance(after, bool)):
+        raise DomainError(ErrorCode.INVALID_FRAME, "after must be a message id or null.")
+    return after
+
+
 def messages_after(
     conversation: Conversation, after, *, include_internal: bool, limit: int = SYNC_LIMIT
 ) -> list[Message]:
     """Messages with an id above ``after`` (all when None), oldest first. Visitors never
     get internal notes. ``limit`` bounds one answer; the client asks again from the last id."""
-    if after is not None and (not isinstance(after, int) or isinstance(after, bool)):
-        raise DomainError(ErrorCode.INVALID_FRAME, "after must be a message id or null.")
+    after = sync_cursor(after)
     messages = conversation.messages.select_related(
         "conversation__contact", "author__agent_profile"
     ).prefetch_related("attachments")

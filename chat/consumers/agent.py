@@ -33,13 +33,13 @@ class AgentConsumer(FrameConsumer):
     async def start(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHORIZED)
+            await self.refuse(CLOSE_UNAUTHORIZED)
             return
         cookie_auth = not self.scope.get("token_auth", False)
         if (cookie_auth and not origins.is_own_origin(self.scope)) or not await call(is_agent)(
             user
         ):
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
             return
         self.user = user
         self.profile, groups = await call(self._load)()
@@ -86,7 +86,10 @@ class AgentConsumer(FrameConsumer):
         return conversation_get_for_agent(self.user, frame.get("conversation"))
 
     async def on_status(self, frame):
-        await call(presence.agent_status_set)(profile=self.profile, status=frame.get("status"))
+        self.profile = await call(presence.agent_status_set)(
+            profile=self.profile, status=frame.get("status")
+        )
+        await self.send_json(events.agent_status(self.profile))
 
     async def on_message(self, frame):
         def send():

@@ -37,7 +37,13 @@ class FrameConsumer(AsyncWebsocketConsumer):
 
     async def start(self):
         """Authenticate and accept; each socket overrides this."""
-        await self.close(code=CLOSE_FORBIDDEN)
+        await self.refuse(CLOSE_FORBIDDEN)
+
+    async def refuse(self, code: int):
+        """Accept, then close with ``code``: a close before accepting reaches browsers as
+        an HTTP 403 and close code 1006, and they could not tell "stop" from "retry"."""
+        await self.accept()
+        await self.close(code=code)
 
     async def join(self, groups):
         for group in groups:

@@ -6,7 +6,7 @@ from analytics.services import chat_rating_submit
 from chat import events, origins
 from chat.consumers.base import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, FrameConsumer, call
 from chat.errors import ErrorCode
-from chat.selectors import messages_after, visitor_current_conversation
+from chat.selectors import messages_after, sync_cursor, visitor_current_conversation
 from chat.services import assignment, conversations, messages, presence, sessions, transcripts
 from helpdesk.errors import DomainError, PermissionDenied
 from helpdesk.events import visitor_group
@@ -30,10 +30,10 @@ class VisitorConsumer(FrameConsumer):
             self.visitor = await call(sessions.visitor_from_token)(token)
         except DomainError as error:
             code = CLOSE_FORBIDDEN if isinstance(error, PermissionDenied) else CLOSE_UNAUTHORIZED
-            await self.close(code=code)
+            await self.refuse(code)
             return
         if not origins.is_allowed_for_widget(self.scope, self.visitor.widget.allowed_origins):
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
             return
         self.page = None
         await self.join([visitor_group(self.visitor.pk)])
@@ -95,6 +95,8 @@ class VisitorConsumer(FrameConsumer):
         await call(record)()
 
     async def on_sync(self, frame):
+        sync_cursor(frame.get("after"))
+
         def read():
             conversation = visitor_current_conversation(self.visitor)
             if conversation is None:

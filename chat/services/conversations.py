@@ -5,16 +5,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AgentProfile, Team
+from accounts.roles import is_supervisor
 from chat import audience, events
 from chat.errors import ErrorCode
 from chat.models import AuthorType, Conversation, ConversationStatus
 from chat.services import assignment
 from chat.services.messages import system_message_post
-from helpdesk.errors import Conflict, DomainError, NotFound
+from helpdesk.errors import Conflict, DomainError, NotFound, PermissionDenied
 from helpdesk.events import agent_group, send_event_on_commit, supervisors_group, team_group
 
 MAX_TITLE_CHARS = 200
 MAX_NOTE_CHARS = 2000
+
+
+def _check_actor(conversation: Conversation, actor) -> None:
+    """An active chat is moved or closed by its agent or a supervisor; a queued one by
+    any agent who sees the queue. ``actor`` None is the visitor or the system."""
+    if actor is None or conversation.assignee_id in (None, actor.pk) or is_supervisor(actor):
+        return
+    raise PermissionDenied(ErrorCode.NOT_ASSIGNEE, "Only the chat's agent or a supervisor can.")
 
 
 def _locked(conversation: Conversation) -> Conversation:
@@ -33,6 +42,7 @@ def conversation_close(*, conversation: Conversation, actor=None) -> Conversatio
         conversation = _locked(conversation)
         if conversation.status == ConversationStatus.CLOSED:
             return conversation
+        _check_actor(conversation, actor)
         groups = audience.agent_groups(conversation)
         conversation.status = ConversationStatus.CLOSED
         conversation.closed_at = timezone.now()
@@ -68,6 +78,7 @@ def conversation_transfer(
         conversation = _locked(conversation)
         if conversation.status == ConversationStatus.CLOSED:
             raise Conflict(ErrorCode.CONVERSATION_CLOSED, "This chat is closed.")
+        _check_actor(conversation, actor)
         previous = conversation.assignee_id
         if agent_id is not None:
             _transfer_to_agent(conversation, agent_id)
@@ -125,7 +136,7 @@ def conversation_set_title(*, conversation: Conversation, title: str) -> Convers
     ``conversation.updated`` to agents."""
     if not isinstance(title, str) or len(title) > MAX_TITLE_CHARS:
         raise DomainError(
-            "invalid_title", f"A title is text of {MAX_TITLE_CHARS} characters at most."
+            ErrorCode.INVALID_TITLE, f"A title is text of {MAX_TITLE_CHARS} characters at most."
         )
     conversation.title = title.strip()
     conversation.save(update_fields=["title"])

@@ -12,6 +12,7 @@ from accounts.roles import is_supervisor
 from chat import audience, events
 from chat.errors import ErrorCode
 from chat.models import (
+    OPEN_STATUSES,
     Attachment,
     AuthorType,
     Conversation,
@@ -146,6 +147,20 @@ def _blocked_conversation(visitor: Visitor) -> Conversation:
     )
 
 
+def _lock_open(conversation: Conversation | None) -> Conversation | None:
+    """Lock the chat's row before inserting into it. Every writer of a chat does, so
+    messages of one chat commit in id order and ``sync after`` never skips one that was
+    still uncommitted when a later id was read."""
+    if conversation is None:
+        return None
+    return (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("contact", "assignee__agent_profile")
+        .filter(pk=conversation.pk, status__in=OPEN_STATUSES)
+        .first()
+    )
+
+
 @transaction.atomic
 def visitor_message_send(
     *, visitor: Visitor, client_id: str, body: str, attachment_ids=None, page: dict | None = None
@@ -159,7 +174,7 @@ def visitor_message_send(
         return replay, False
     if prechat_missing(visitor):
         raise DomainError(ErrorCode.PRECHAT_REQUIRED, "Please fill in the pre-chat form first.")
-    conversation = open_conversation(visitor)
+    conversation = _lock_open(open_conversation(visitor))
     if visitor.contact.is_blocked:
         conversation = conversation or _blocked_conversation(visitor)
     elif conversation is None:

@@ -15,6 +15,7 @@ from helpdesk.errors import DomainError
 from helpdesk.events import agent_group, send_event_now, send_event_on_commit, supervisors_group
 
 MAX_PREVIEW_CHARS = 1000
+HIDDEN_PREVIEW = "…"
 PAGE_FIELDS = ("url", "title", "referrer")
 MAX_PAGE_FIELD_CHARS = 2000
 
@@ -40,11 +41,11 @@ def agent_status_set(*, profile: AgentProfile, status: str) -> AgentProfile:
 
 def visitor_typing_relay(*, conversation: Conversation, preview) -> None:
     """Sneak peek (A3): relay what the visitor is typing, never store it. With the
-    widget's sneak peek off, agents learn only that the visitor is typing."""
+    widget's sneak peek off, agents learn only that the visitor is typing ("…")."""
     if not isinstance(preview, str):
         raise DomainError(ErrorCode.INVALID_FRAME, "preview must be text.")
     typing = bool(preview)
-    shown = preview[:MAX_PREVIEW_CHARS] if conversation.widget.sneak_peek else None
+    shown = preview[:MAX_PREVIEW_CHARS] if conversation.widget.sneak_peek else HIDDEN_PREVIEW
     send_event_now(
         audience.agent_groups(conversation),
         events.visitor_typing(conversation.pk, shown if typing else "", typing),

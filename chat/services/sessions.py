@@ -97,8 +97,9 @@ def visitor_prechat_submit(*, visitor: Visitor, name: str, email: str, fields: d
     """Store the pre-chat answers (W2) on the visitor and name the contact (C2).
     Raises DomainError ``invalid_prechat`` with the first problem found."""
     widget = visitor.widget
-    name, email = (name or "").strip()[:200], (email or "").strip()[:254]
-    fields = fields if isinstance(fields, dict) else {}
+    if not isinstance(name, str) or not isinstance(email, str) or not isinstance(fields, dict):
+        raise DomainError(ErrorCode.INVALID_PRECHAT, "name and email are text, fields an object.")
+    name, email = name.strip()[:200], email.strip()[:254]
     if widget.prechat_mode == PrechatMode.REQUIRED and not (name and email):
         raise DomainError(ErrorCode.INVALID_PRECHAT, "Name and email are required.")
     if email:

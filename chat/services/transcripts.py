@@ -18,7 +18,7 @@ def transcript_request(*, visitor: Visitor, email) -> None:
     try:
         validate_email(email if isinstance(email, str) else "")
     except ValidationError:
-        raise DomainError("invalid_email", "Enter a valid email address.") from None
+        raise DomainError(ErrorCode.INVALID_EMAIL, "Enter a valid email address.") from None
     conversation = visitor_current_conversation(visitor)
     if conversation is None:
         raise DomainError(ErrorCode.NO_CONVERSATION, "There is no chat to send.")

@@ -89,6 +89,13 @@ async def agent_socket(user=None, *, token=None, origin=None):
     return communicator, connected, code
 
 
+async def close_code(communicator) -> int | None:
+    """The close code of a socket the server accepted only to close (a refusal)."""
+    output = await communicator.receive_output(timeout=2)
+    assert output["type"] == "websocket.close", output
+    return output.get("code")
+
+
 async def receive_until(communicator, frame_type, *, timeout=2):
     """Frames up to and including the first of ``frame_type``."""
     seen = []

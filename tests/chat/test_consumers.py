@@ -4,7 +4,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat.models import Conversation, ConversationStatus, Message
-from tests.chat.conftest import agent_socket, receive_until, visitor_socket
+from tests.chat.conftest import agent_socket, close_code, receive_until, visitor_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,8 +53,8 @@ async def test_resending_same_client_id_returns_same_ack_and_stores_nothing(alic
 
 
 async def test_visitor_socket_refuses_forged_token():
-    _, connected, code = await visitor_socket("forged")
-    assert not connected and code == 4401
+    communicator, _, _ = await visitor_socket("forged")
+    assert await close_code(communicator) == 4401
 
 
 async def test_visitor_socket_refuses_foreign_origin_and_accepts_allowed_one(
@@ -63,8 +63,8 @@ async def test_visitor_socket_refuses_foreign_origin_and_accepts_allowed_one(
     chat_widget.allowed_origins = ["https://shop.example"]
     await chat_widget.asave()
     session = await sync_to_async(start_session)()
-    _, connected, code = await visitor_socket(session.token, origin="https://evil.example")
-    assert not connected and code == 4403
+    refused, _, _ = await visitor_socket(session.token, origin="https://evil.example")
+    assert await close_code(refused) == 4403
     communicator, connected, _ = await visitor_socket(session.token, origin="https://shop.example")
     assert connected
     await communicator.disconnect()
@@ -91,6 +91,10 @@ async def test_bad_frames_get_error_frames_and_the_socket_stays_open(
     assert (await visitor.receive_json_from())["code"] == "no_conversation"
     await visitor.send_json_to({"type": "sync", "after": None})
     assert (await visitor.receive_json_from()) == {"type": "sync.result", "messages": []}
+    await visitor.send_json_to({"type": "prechat.submit", "name": 7, "email": ["x"]})
+    assert (await visitor.receive_json_from())["code"] == "invalid_prechat"
+    await visitor.send_json_to({"type": "sync", "after": "abc"})
+    assert (await visitor.receive_json_from())["code"] == "invalid_frame"
     await visitor.disconnect()
 
 
@@ -107,10 +111,10 @@ async def test_flooding_socket_is_rate_limited(chat_widget, start_session):
 
 
 async def test_agent_socket_refuses_anonymous_and_cross_site_cookie(alice):
-    _, connected, code = await agent_socket(None)
-    assert not connected and code == 4401
-    _, connected, code = await agent_socket(alice.user, origin="https://evil.example")
-    assert not connected and code == 4403
+    anonymous, _, _ = await agent_socket(None)
+    assert await close_code(anonymous) == 4401
+    cross_site, _, _ = await agent_socket(alice.user, origin="https://evil.example")
+    assert await close_code(cross_site) == 4403
 
 
 async def test_agent_socket_accepts_api_token_header(alice):

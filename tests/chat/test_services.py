@@ -274,3 +274,27 @@ def test_agent_gone_past_grace_goes_offline_and_their_chats_are_rerouted(
     assert chat.assignee_id == bob.user_id
     told = events_of(capture_events, "conversation.assigned", visitor_group(chat.visitor_id))
     assert told[-1]["agent"]["name"] == "Bob"
+
+
+def test_non_assignee_agent_cannot_close_or_transfer_an_active_chat(support, start_session):
+    make_agent(support, "alice")
+    other = make_agent(support, "zoe", status=AgentStatus.NOT_ACCEPTING)
+    _, chat = open_chat(start_session)
+    with pytest.raises(PermissionDenied):
+        conversations.conversation_close(conversation=chat, actor=other.user)
+    with pytest.raises(PermissionDenied):
+        conversations.conversation_transfer(conversation=chat, actor=other.user, team_id=support.pk)
+    chat.refresh_from_db()
+    assert chat.status == ConversationStatus.ACTIVE
+
+
+def test_sneak_peek_off_relays_typing_without_the_text(
+    alice, chat_widget, start_session, capture_events
+):
+    chat_widget.sneak_peek = False
+    chat_widget.save()
+    _, chat = open_chat(start_session)
+    presence.visitor_typing_relay(conversation=chat, preview="my secret draft")
+    typing = events_of(capture_events, "visitor.typing")[-1]
+    assert typing["preview"] == "…" and typing["typing"] is True
+    assert "secret" not in str(capture_events)
