@@ -19,11 +19,6 @@ logger = logging.getLogger(__name__)
 FORWARD = "event.forward"
 
 
-def conversation_group(conversation_id: int) -> str:
-    """Everyone watching one chat: its visitor's sockets and its agents' sockets."""
-    return f"conversation.{conversation_id}"
-
-
 def visitor_group(visitor_id) -> str:
     return f"visitor.{visitor_id}"
 
