@@ -40,7 +40,23 @@ def supervisors_group() -> str:
 def send_event_on_commit(groups: Iterable[str], event: dict) -> None:
     """Send ``event`` to each group once the current transaction commits (at once outside one)."""
     groups = list(dict.fromkeys(groups))
-    transaction.on_commit(lambda: send_event_now(groups, event))
+
+    def after_commit():
+        send_event_now(groups, event)
+        _to_webhooks(event)
+
+    transaction.on_commit(after_commit)
+
+
+def _to_webhooks(event: dict) -> None:
+    """Outbound webhooks (I2) see every committed event; ``dispatch`` never raises and
+    costs a cached lookup when no subscription wants the event."""
+    try:
+        from integrations.dispatch import dispatch
+
+        dispatch(event)
+    except Exception:
+        logger.exception("webhook dispatch failed for %s", event.get("type"))
 
 
 def send_event_now(groups: Iterable[str], event: dict) -> None:

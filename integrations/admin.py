@@ -1,13 +1,15 @@
 """Back office for outbound webhooks: subscriptions, and the read-only log of deliveries."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from helpdesk.admin_site import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from integrations.models import WebhookDelivery, WebhookSubscription
+from integrations.services import webhook_delivery_redeliver
 
 RECENT_DELIVERIES = 50
 
@@ -82,3 +84,24 @@ class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("event", "subscription__url", "error")
     date_hierarchy = "created_at"
     show_full_result_count = False
+    actions = ("redeliver",)
+
+    def has_redeliver_permission(self, request):
+        return request.user.has_perm("integrations.change_webhooksubscription")
+
+    @admin.action(permissions=["redeliver"], description=_("Send again"))
+    def redeliver(self, request, queryset):
+        count = 0
+        for delivery in queryset.select_related("subscription"):
+            webhook_delivery_redeliver(delivery=delivery)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d delivery will be sent again.",
+                "%(count)d deliveries will be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

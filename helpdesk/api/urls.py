@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("chat.api.urls")),
     path("", include("chat.api.canned_urls")),
     path("", include("contacts.api.urls")),
+    path("", include("integrations.api.urls")),
+    path("", include("analytics.api.urls")),
 ]
