@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("chat.api.urls")),
     path("", include("chat.api.canned_urls")),
     path("", include("contacts.api.urls")),
+    path("", include("tickets.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("analytics.api.urls")),
 ]

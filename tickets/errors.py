@@ -1,0 +1,31 @@
+"""Error codes of the tickets domain: the ``code`` of 4xx JSON bodies."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    TICKET_NOT_FOUND = "ticket_not_found"
+    CONVERSATION_NOT_FOUND = "conversation_not_found"
+    NOT_AN_AGENT = "not_an_agent"
+    INVALID_TRANSITION = "invalid_transition"
+    INVALID_STATE = "invalid_state"
+    INVALID_TITLE = "invalid_title"
+    INVALID_PRIORITY = "invalid_priority"
+    INVALID_TAG = "invalid_tag"
+    INVALID_NAME = "invalid_name"
+    INVALID_EMAIL = "invalid_email"
+    EMPTY_MESSAGE = "empty_message"
+    MESSAGE_TOO_LONG = "message_too_long"
+    AGENT_NOT_FOUND = "agent_not_found"
+    TEAM_NOT_FOUND = "team_not_found"
+    CONTACT_NOT_FOUND = "contact_not_found"
+    NO_REQUESTER_EMAIL = "no_requester_email"
+    TICKET_IS_SPAM = "ticket_is_spam"
+    ATTACHMENT_NOT_FOUND = "attachment_not_found"
+    ATTACHMENT_MISSING = "attachment_missing"
+    ATTACHMENT_EMPTY = "attachment_empty"
+    ATTACHMENT_TOO_LARGE = "attachment_too_large"
+    ATTACHMENT_TYPE_NOT_ALLOWED = "attachment_type_not_allowed"
+    TOO_MANY_ATTACHMENTS = "too_many_attachments"
+    NO_CONVERSATION_EMAIL = "no_conversation_email"
+    TICKET_EXISTS = "ticket_exists"
