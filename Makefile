@@ -49,7 +49,11 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-install: $(STAMP) ## Create .venv and install the project with its dev extra
+# axe-core, for the accessibility checks of the browser tests.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+install: $(STAMP) node_modules/.package-lock.json ## Create .venv and install the project (Python and npm dev dependencies)
 
 messages: install ## Extract strings into locale/fr (python, templates, static/ JavaScript)
 	@mkdir -p locale

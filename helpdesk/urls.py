@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/widget/v1/", include("chat.widget_api.urls")),
     path("anymail/", include("anymail.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("chat.widget_urls")),
     path("", include("chat.urls")),
 ]

@@ -3,7 +3,7 @@
 from urllib.parse import parse_qs
 
 from analytics.services import chat_rating_submit
-from chat import events, origins
+from chat import events, origins, visitor_presence
 from chat.consumers.base import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, FrameConsumer, call
 from chat.errors import ErrorCode
 from chat.selectors import messages_after, sync_cursor, visitor_current_conversation
@@ -38,9 +38,16 @@ class VisitorConsumer(FrameConsumer):
         self.page = None
         await self.join([visitor_group(self.visitor.pk)])
         await self.accept()
+        await call(visitor_presence.visitor_connected)(self.visitor.pk)
+        self.counted = True
         position = await call(self._queue_position)()
         if position:
             await self.send_json(position)
+
+    async def disconnect(self, code):
+        await super().disconnect(code)
+        if getattr(self, "counted", False):
+            await call(visitor_presence.visitor_disconnected)(self.visitor.pk)
 
     def _queue_position(self):
         conversation = sessions.open_conversation(self.visitor)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import is_supervisor
-from chat import audience, events
+from chat import audience, events, visitor_presence
 from chat.errors import ErrorCode
 from chat.models import (
     OPEN_STATUSES,
@@ -230,8 +230,18 @@ def agent_message_send(
         conversation.last_agent_message_at = message.created_at
         conversation.first_response_at = conversation.first_response_at or message.created_at
         conversation.save(update_fields=["last_agent_message_at", "first_response_at"])
+        _email_if_visitor_left(message)
     _announce(message, attachments)
     return message, True
+
+
+def _email_if_visitor_left(message: Message) -> None:
+    """W5: a visitor with no socket open gets the answer by email, if they gave one."""
+    from tickets.services.continuation import conversation_reply_by_email
+
+    contact = message.conversation.contact
+    if contact.email and not visitor_presence.visitor_is_online(message.conversation.visitor_id):
+        conversation_reply_by_email(message=message)
 
 
 def system_message_post(

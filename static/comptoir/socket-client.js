@@ -27,8 +27,10 @@ export const REFUSED_CODES = [4401, 4403];
  * @property {() => Iterable<number>} [conversations] Agent mode: the chats to sync on open
  *   (default: every chat a message was seen for). One frame each, and the server allows a
  *   burst of 60 frames: name the chats on screen, not the whole history.
- * @property {(message: object) => void} [onMessage] Each message object, once per id, but
- *   not always in id order (an ack is sent at once, events after the commit): sort by id.
+ * @property {(message: object, source: "created"|"ack"|"sync") => void} [onMessage] Each
+ *   message object, once per id, but not always in id order (an ack is sent at once,
+ *   events after the commit): sort by id. `source` tells a live message ("created", "ack")
+ *   from history fetched by `sync`.
  * @property {(frame: object) => void} [onFrame] Every frame not consumed here.
  * @property {(clientId: string, state: "sending"|"sent"|"failed", info?: object) => void} [onStatus]
  * @property {(state: string, info?: object) => void} [onStateChange] "connecting", "open",
@@ -106,6 +108,28 @@ export class ComptoirSocket {
   discard(clientId) {
     this.clearTimeout(this.outbox.get(clientId)?.timer);
     this.outbox.delete(clientId);
+  }
+
+  /** Unacknowledged sends, oldest first, as `{client_id, state, frame}` (state "sending"
+   * or "failed"): what a page may save to resend after a reload, with the same client_id. */
+  pending() {
+    return [...this.outbox].map(([clientId, entry]) => ({ client_id: clientId, state: entry.state, frame: entry.frame }));
+  }
+
+  /**
+   * Note messages the page obtained another way (a page of history over HTTP): later
+   * syncs start after them, and `onMessage` is not called when the socket brings them
+   * again. The agent dashboard loads a chat's newest page over HTTP, then lets the socket
+   * keep it current. Only `id` and `conversation` are read.
+   * @param {Iterable<object>} messages
+   */
+  remember(messages) {
+    for (const message of messages) {
+      if (!message || typeof message.id !== "number") continue;
+      const last = this.lastIds.get(message.conversation);
+      if (last === undefined || message.id > last) this.lastIds.set(message.conversation, message.id);
+      this.seen.add(message.id);
+    }
   }
 
   /** Send any other frame now. Returns false, dropping it, when the socket is not open:
@@ -210,7 +234,7 @@ export class ComptoirSocket {
     if (!frame || typeof frame !== "object") return;
     const entry = typeof frame.client_id === "string" ? this.outbox.get(frame.client_id) : undefined;
     if (frame.type === "message.created") {
-      this._deliver(frame.message);
+      this._deliver(frame.message, "created");
     } else if (frame.type === "message.ack") {
       if (entry) {
         this.clearTimeout(entry.timer);
@@ -218,10 +242,10 @@ export class ComptoirSocket {
         this.options.onStatus?.(frame.client_id, "sent", { message: frame.message });
         entry.resolve(frame.message);
       }
-      this._deliver(frame.message);
+      this._deliver(frame.message, "ack");
     } else if (frame.type === "sync.result") {
       const messages = frame.messages || [];
-      messages.forEach((m) => this._deliver(m));
+      messages.forEach((m) => this._deliver(m, "sync"));
       if (messages.length >= this.options.syncLimit) {
         const after = messages[messages.length - 1].id;
         this.sendFrame(frame.conversation == null ? { type: "sync", after }
@@ -247,7 +271,7 @@ export class ComptoirSocket {
     entry.reject(Object.assign(new Error(detail || code), { code, detail }));
   }
 
-  _deliver(message) {
+  _deliver(message, source) {
     if (!message || typeof message.id !== "number") return;
     const last = this.lastIds.get(message.conversation);
     if (last === undefined || message.id > last) this.lastIds.set(message.conversation, message.id);
@@ -255,7 +279,7 @@ export class ComptoirSocket {
     this.seen.add(message.id);
     // Sets iterate in insertion order, so the oldest id goes first.
     if (this.seen.size > SEEN_CAP) this.seen.delete(this.seen.values().next().value);
-    this.options.onMessage?.(message);
+    this.options.onMessage?.(message, source);
   }
 }
 

@@ -219,3 +219,33 @@ async def test_agent_cannot_reach_a_conversation_outside_their_role(alice, bob, 
     assert (await receive_until(agent, "error"))[0]["code"] == "conversation_not_found"
     await agent.disconnect()
     await visitor.disconnect()
+
+
+async def test_answer_to_a_visitor_who_left_is_emailed_and_not_while_present(alice, start_session):
+    from django.core import mail
+
+    from chat.services import sessions
+
+    session = await sync_to_async(start_session)()
+    await sync_to_async(sessions.visitor_prechat_submit)(
+        visitor=session.visitor, name="Ann", email="ann@example.com", fields={}
+    )
+    visitor, _, _ = await visitor_socket(session.token)
+    await visitor.send_json_to({"type": "message.send", "client_id": "v1", "body": "Hi"})
+    ack, _ = await receive_until(visitor, "message.ack")
+    conversation = ack["message"]["conversation"]
+    agent, _, _ = await agent_socket(alice.user)
+    await receive_until(agent, "agent.status")
+
+    reply = {"type": "message.send", "conversation": conversation, "body": "Present?"}
+    await agent.send_json_to({**reply, "client_id": "a1"})
+    await receive_until(agent, "message.ack")
+    assert len(mail.outbox) == 0
+
+    await visitor.disconnect()
+    await agent.send_json_to({**reply, "client_id": "a2", "body": "Here is your answer"})
+    await receive_until(agent, "message.ack")
+    assert len(mail.outbox) == 1
+    assert "ann@example.com" in mail.outbox[0].to[0]
+    assert "Here is your answer" in mail.outbox[0].body
+    await agent.disconnect()

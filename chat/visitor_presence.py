@@ -1,0 +1,30 @@
+"""Which visitors have a socket open now, across server processes (the cache is Redis in
+production). An agent's answer to a visitor who has left is emailed instead (W5).
+
+A process that dies without closing its sockets leaves its counts up until they expire:
+such a visitor counts as present and is not emailed, the safe side of the mistake."""
+
+from django.core.cache import cache
+
+TTL_S = 24 * 3600
+
+
+def _key(visitor_id) -> str:
+    return f"visitor-sockets:{visitor_id}"
+
+
+def visitor_connected(visitor_id) -> None:
+    cache.add(_key(visitor_id), 0, TTL_S)
+    cache.incr(_key(visitor_id))
+
+
+def visitor_disconnected(visitor_id) -> None:
+    try:
+        if cache.decr(_key(visitor_id)) <= 0:
+            cache.delete(_key(visitor_id))
+    except ValueError:
+        pass  # expired meanwhile: nothing to count down
+
+
+def visitor_is_online(visitor_id) -> bool:
+    return (cache.get(_key(visitor_id)) or 0) > 0
