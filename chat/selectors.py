@@ -4,7 +4,8 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import is_agent, is_supervisor
 from chat.errors import ErrorCode
-from chat.models import Conversation, ConversationStatus, Message
+from chat.models import Attachment, Conversation, ConversationStatus, Message
+from contacts.models import Visitor
 from helpdesk.errors import DomainError, NotFound
 
 SYNC_LIMIT = 500
@@ -69,3 +70,34 @@ def messages_after(
     if not include_internal:
         messages = messages.filter(internal=False)
     return list(messages.order_by("id")[:limit])
+
+
+def _attachment(attachment_id) -> Attachment:
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment.")
+    return attachment
+
+
+def attachment_get_for_visitor(visitor: Visitor, attachment_id: int) -> Attachment:
+    """An attachment of the visitor's own chats, or one they uploaded and have not sent
+    yet. NotFound otherwise, whether or not it exists."""
+    attachment = _attachment(attachment_id)
+    if attachment.conversation_id is not None:
+        allowed = attachment.conversation.visitor_id == visitor.pk
+    else:
+        allowed = attachment.uploaded_by_visitor_id == visitor.pk
+    if not allowed:
+        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment.")
+    return attachment
+
+
+def attachment_get_for_agent(user, attachment_id: int) -> Attachment:
+    """An attachment of a chat the agent may see (``conversation_get_for_agent``), or one
+    the agent uploaded and has not sent yet. NotFound otherwise."""
+    attachment = _attachment(attachment_id)
+    if attachment.conversation_id is not None:
+        conversation_get_for_agent(user, attachment.conversation_id)
+    elif not (is_agent(user) and attachment.uploaded_by_id == user.pk):
+        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment.")
+    return attachment

@@ -10,11 +10,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from chat import events
+from chat import events, selectors
 from chat.availability import widget_availability
 from chat.errors import ErrorCode
-from chat.services import presence, sessions
-from chat.widget_api import attachments
+from chat.services import attachments, presence, sessions
 from chat.widget_api.config import loader_config, widget_config, widget_language
 from chat.widget_api.serializers import (
     AttachmentUploadSerializer,
@@ -174,9 +173,9 @@ class AttachmentDownloadView(APIView):
         token = request.headers.get(VISITOR_TOKEN_HEADER)
         if token:
             visitor = sessions.visitor_from_token(token)
-            attachment = attachments.attachment_get_for_visitor(visitor, pk)
+            attachment = selectors.attachment_get_for_visitor(visitor, pk)
         elif request.user.is_authenticated:
-            attachment = attachments.attachment_get_for_agent(request.user, pk)
+            attachment = selectors.attachment_get_for_agent(request.user, pk)
         else:
             raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment.")
         response = FileResponse(

@@ -350,7 +350,7 @@ def test_attach_stores_checked_files_then_a_reply_emails_them(
         ),
         (
             SimpleUploadedFile("fake.png", b"not a png", content_type="image/png"),
-            "attachment_type_not_allowed",
+            "attachment_type_mismatch",
         ),
         (SimpleUploadedFile("empty.txt", b"", content_type="text/plain"), "attachment_empty"),
     ],

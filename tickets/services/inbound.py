@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Team
 from chat.models import Conversation, Message
+from chat.services.attachments import attachment_store
 from chat.services.messages import visitor_message_send
 from contacts.models import Contact
 from helpdesk.errors import DomainError
@@ -31,7 +32,6 @@ from tickets import conf
 from tickets.email import addresses, quoting
 from tickets.models import Source, Ticket, TicketEvent, TicketState
 from tickets.services import validation
-from tickets.services.attachments import attachment_store
 from tickets.services.create import ticket_create_from_chat, ticket_insert
 from tickets.services.messages import ticket_customer_message_add
 
