@@ -169,6 +169,8 @@ def visitor_message_send(
     message and whether it was new. Emits ``message.created`` to the visitor's sockets
     and, unless the contact is blocked, to the chat's agents."""
     body, client_id, ids = _validate(body, client_id, attachment_ids)
+    # A socket holds its visitor for hours: the block state must be read now.
+    visitor.contact.refresh_from_db(fields=["is_blocked"])
     replay = _replayed(Message.objects.filter(conversation__visitor=visitor), client_id, body)
     if replay is not None:
         return replay, False

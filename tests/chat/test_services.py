@@ -298,3 +298,17 @@ def test_sneak_peek_off_relays_typing_without_the_text(
     typing = events_of(capture_events, "visitor.typing")[-1]
     assert typing["preview"] == "…" and typing["typing"] is True
     assert "secret" not in str(capture_events)
+
+
+def test_block_applies_to_a_visitor_already_connected(
+    alice, start_session, capture_events, django_capture_on_commit_callbacks
+):
+    session, chat = open_chat(start_session)
+    stale_visitor = session.visitor  # what an open socket holds
+    from contacts.models import Contact
+
+    contact_block(contact=Contact.objects.get(pk=stale_visitor.contact_id), actor=alice.user)
+    capture_events.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        messages.visitor_message_send(visitor=stale_visitor, client_id="late", body="still here")
+    assert [g for g, _ in capture_events] == [visitor_group(stale_visitor.pk)]
