@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import Team
 from accounts.roles import is_agent, is_supervisor
@@ -37,7 +38,7 @@ def canned_responses_for_user(user) -> QuerySet[CannedResponse]:
     """The responses ``user`` may see and use, by shortcut. PermissionDenied for users who
     are not agents."""
     if not is_agent(user):
-        raise PermissionDenied(ErrorCode.NOT_AN_AGENT, "Only agents have canned responses.")
+        raise PermissionDenied(ErrorCode.NOT_AN_AGENT, _("Only agents have canned responses."))
     responses = CannedResponse.objects.order_by("shortcut", "language", "id")
     if is_supervisor(user):
         return responses
@@ -60,7 +61,7 @@ def canned_response_get_for_user(user, canned_id) -> CannedResponse:
     if isinstance(canned_id, int) and not isinstance(canned_id, bool):
         canned = canned_responses_for_user(user).filter(pk=canned_id).first()
     if canned is None:
-        raise NotFound(ErrorCode.CANNED_RESPONSE_NOT_FOUND, "No such canned response.")
+        raise NotFound(ErrorCode.CANNED_RESPONSE_NOT_FOUND, _("No such canned response."))
     return canned
 
 
@@ -72,14 +73,14 @@ def canned_response_may_edit(user, canned: CannedResponse) -> bool:
 def _check_may_edit(actor, canned: CannedResponse) -> None:
     if not canned_response_may_edit(actor, canned):
         raise PermissionDenied(
-            ErrorCode.NOT_OWNER, "Only supervisors may change responses that are not yours."
+            ErrorCode.NOT_OWNER, _("Only supervisors may change responses that are not yours.")
         )
 
 
 def _check_may_share(actor) -> None:
     if not is_supervisor(actor):
         raise PermissionDenied(
-            ErrorCode.SHARING_REQUIRES_SUPERVISOR, "Only supervisors may share a response."
+            ErrorCode.SHARING_REQUIRES_SUPERVISOR, _("Only supervisors may share a response.")
         )
 
 
@@ -90,7 +91,7 @@ def _clean_shortcut(shortcut) -> str:
     except ValidationError as error:
         raise DomainError(
             ErrorCode.INVALID_CANNED_RESPONSE,
-            "A shortcut is made of letters, digits, hyphens and underscores.",
+            _("A shortcut is made of letters, digits, hyphens and underscores."),
         ) from error
     return shortcut
 
@@ -100,17 +101,21 @@ def _save(canned: CannedResponse, *, update_fields: list[str] | None = None) -> 
     should a concurrent write win the race) into a 400 ``duplicate_shortcut``."""
     canned.shortcut = _clean_shortcut(canned.shortcut)
     if canned.language not in dict(settings.LANGUAGES):
-        raise DomainError(ErrorCode.INVALID_CANNED_RESPONSE, "Unknown language.")
+        raise DomainError(ErrorCode.INVALID_CANNED_RESPONSE, _("Unknown language."))
     if canned.owner_id is not None and canned.team_id is not None:
         raise DomainError(
-            ErrorCode.INVALID_CANNED_RESPONSE, "Only shared responses belong to a team."
+            ErrorCode.INVALID_CANNED_RESPONSE, _("Only shared responses belong to a team.")
         )
     if canned.team_id is not None and not Team.objects.filter(pk=canned.team_id).exists():
-        raise DomainError(ErrorCode.TEAM_NOT_FOUND, "No such team.")
+        raise DomainError(ErrorCode.TEAM_NOT_FOUND, _("No such team."))
     duplicate = DomainError(
         ErrorCode.DUPLICATE_SHORTCUT,
-        f"#{canned.shortcut} already exists in this language"
-        + (" among your responses." if canned.owner_id else " among shared responses."),
+        (
+            _("#%(shortcut)s already exists in this language among your responses.")
+            if canned.owner_id
+            else _("#%(shortcut)s already exists in this language among shared responses.")
+        )
+        % {"shortcut": canned.shortcut},
     )
     same = CannedResponse.objects.filter(
         shortcut=canned.shortcut, language=canned.language, owner_id=canned.owner_id
@@ -141,7 +146,7 @@ def canned_response_create(
     team's agents. Raises DomainError ``duplicate_shortcut`` (400) when the owner (or the
     shared set) already has the shortcut in this language. Returns the response."""
     if not is_agent(actor):
-        raise PermissionDenied(ErrorCode.NOT_AN_AGENT, "Only agents have canned responses.")
+        raise PermissionDenied(ErrorCode.NOT_AN_AGENT, _("Only agents have canned responses."))
     if shared:
         _check_may_share(actor)
     canned = CannedResponse(
@@ -163,7 +168,8 @@ def canned_response_update(*, canned: CannedResponse, actor, **fields) -> Canned
     unknown = set(fields) - set(WRITABLE_FIELDS)
     if unknown:
         raise DomainError(
-            ErrorCode.INVALID_CANNED_RESPONSE, f"Unknown fields: {', '.join(sorted(unknown))}."
+            ErrorCode.INVALID_CANNED_RESPONSE,
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
         )
     _check_may_edit(actor, canned)
     shared = fields.pop("shared", None)

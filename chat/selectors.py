@@ -1,6 +1,7 @@
 """Reads of chats, with the access rules every entry point shares."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.roles import is_agent, is_supervisor
 from chat.errors import ErrorCode
@@ -35,7 +36,7 @@ def conversation_get_for_agent(user, conversation_id) -> Conversation:
             .first()
         )
     if conversation is None:
-        raise NotFound(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.")
+        raise NotFound(ErrorCode.CONVERSATION_NOT_FOUND, _("No such conversation."))
     return conversation
 
 
@@ -52,7 +53,7 @@ def visitor_current_conversation(visitor) -> Conversation | None:
 def sync_cursor(after) -> int | None:
     """A valid ``sync`` cursor: a message id, or None for everything."""
     if after is not None and (not isinstance(after, int) or isinstance(after, bool)):
-        raise DomainError(ErrorCode.INVALID_FRAME, "after must be a message id or null.")
+        raise DomainError(ErrorCode.INVALID_FRAME, _("after must be a message id or null."))
     return after
 
 
@@ -75,7 +76,7 @@ def messages_after(
 def _attachment(attachment_id) -> Attachment:
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
-        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment.")
+        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, _("No such attachment."))
     return attachment
 
 
@@ -88,7 +89,7 @@ def attachment_get_for_visitor(visitor: Visitor, attachment_id: int) -> Attachme
     else:
         allowed = attachment.uploaded_by_visitor_id == visitor.pk
     if not allowed:
-        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment.")
+        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, _("No such attachment."))
     return attachment
 
 
@@ -99,5 +100,5 @@ def attachment_get_for_agent(user, attachment_id: int) -> Attachment:
     if attachment.conversation_id is not None:
         conversation_get_for_agent(user, attachment.conversation_id)
     elif not (is_agent(user) and attachment.uploaded_by_id == user.pk):
-        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment.")
+        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, _("No such attachment."))
     return attachment

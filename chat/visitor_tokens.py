@@ -5,6 +5,7 @@ host page keeps it (the iframe's cookies would be third-party and blocked)."""
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from chat.errors import ErrorCode
 from helpdesk.errors import DomainError, PermissionDenied
@@ -28,8 +29,8 @@ def read(token: str, *, widget_id: int | None = None) -> tuple[str, int]:
         visitor_id, token_widget = str(data["v"]), int(data["w"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise InvalidToken(
-            ErrorCode.INVALID_TOKEN, "The visitor token is invalid or expired."
+            ErrorCode.INVALID_TOKEN, _("The visitor token is invalid or expired.")
         ) from None
     if widget_id is not None and token_widget != widget_id:
-        raise PermissionDenied(ErrorCode.FOREIGN_TOKEN, "This token belongs to another widget.")
+        raise PermissionDenied(ErrorCode.FOREIGN_TOKEN, _("This token belongs to another widget."))
     return visitor_id, token_widget

@@ -3,6 +3,7 @@
 Every agent role may read every contact; exports are for supervisors only (C7)."""
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.roles import is_agent, is_supervisor
 from contacts.errors import ErrorCode
@@ -13,7 +14,7 @@ from helpdesk.errors import NotFound, PermissionDenied
 def contact_access_check(user) -> None:
     """PermissionDenied unless ``user`` is an agent, supervisor or administrator."""
     if not is_agent(user):
-        raise PermissionDenied(ErrorCode.NOT_AN_AGENT, "Only agents may see contacts.")
+        raise PermissionDenied(ErrorCode.NOT_AN_AGENT, _("Only agents may see contacts."))
 
 
 def contacts_for_user(user) -> QuerySet[Contact]:
@@ -41,7 +42,7 @@ def _get(queryset: QuerySet[Contact], contact_id) -> Contact:
     if isinstance(contact_id, int) and not isinstance(contact_id, bool):
         contact = queryset.filter(pk=contact_id).first()
     if contact is None:
-        raise NotFound(ErrorCode.CONTACT_NOT_FOUND, "No such contact.")
+        raise NotFound(ErrorCode.CONTACT_NOT_FOUND, _("No such contact."))
     return contact
 
 
@@ -57,7 +58,7 @@ def contact_get_for_supervisor(user, contact_id) -> Contact:
     contact_access_check(user)
     if not is_supervisor(user):
         raise PermissionDenied(
-            ErrorCode.SUPERVISOR_REQUIRED, "Only supervisors may do this to a contact."
+            ErrorCode.SUPERVISOR_REQUIRED, _("Only supervisors may do this to a contact.")
         )
     return _get(contacts_for_user(user), contact_id)
 

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import is_supervisor
 from analytics.models import ChatRating, NpsResponse, TicketRating
@@ -22,13 +23,14 @@ def _clean_contact_fields(fields: dict) -> dict:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(
-            ErrorCode.INVALID_CONTACT, f"Unknown contact fields: {', '.join(sorted(unknown))}."
+            ErrorCode.INVALID_CONTACT,
+            _("Unknown contact fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
         )
     cleaned = {
         key: value.strip() if isinstance(value, str) else value for key, value in fields.items()
     }
     if "attributes" in cleaned and not isinstance(cleaned["attributes"], dict):
-        raise DomainError(ErrorCode.INVALID_CONTACT, "attributes must be a JSON object.")
+        raise DomainError(ErrorCode.INVALID_CONTACT, _("attributes must be a JSON object."))
     return cleaned
 
 
@@ -86,7 +88,7 @@ def contact_erase(*, contact: Contact, actor) -> Contact:
     tickets, scores, timings and the block audit trail are kept. Returns the contact."""
     if not is_supervisor(actor):
         raise PermissionDenied(
-            ErrorCode.SUPERVISOR_REQUIRED, "Only supervisors may erase a contact."
+            ErrorCode.SUPERVISOR_REQUIRED, _("Only supervisors may erase a contact.")
         )
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     contact.name = contact.email = contact.phone = contact.company = ""
@@ -144,7 +146,7 @@ def contact_block(*, contact: Contact, actor, reason: str = "") -> Contact:
     Emits ``contact.blocked``. Raises Conflict when already blocked."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.is_blocked:
-        raise Conflict(ErrorCode.ALREADY_BLOCKED, "This contact is already blocked.")
+        raise Conflict(ErrorCode.ALREADY_BLOCKED, _("This contact is already blocked."))
     contact.is_blocked = True
     contact.blocked_reason = reason
     contact.blocked_by = actor
@@ -162,7 +164,7 @@ def contact_unblock(*, contact: Contact, actor, reason: str = "") -> Contact:
     """Unblock ``contact``: delivery to agents resumes. Emits ``contact.unblocked``."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if not contact.is_blocked:
-        raise Conflict(ErrorCode.NOT_BLOCKED, "This contact is not blocked.")
+        raise Conflict(ErrorCode.NOT_BLOCKED, _("This contact is not blocked."))
     contact.is_blocked = False
     contact.blocked_reason = ""
     contact.blocked_by = None
@@ -179,14 +181,14 @@ def contact_note_add(*, contact: Contact, author, body: str) -> ContactNote:
     """Add a note (C4). Empty notes are refused."""
     body = body.strip()
     if not body:
-        raise DomainError(ErrorCode.EMPTY_NOTE, "A note cannot be empty.")
+        raise DomainError(ErrorCode.EMPTY_NOTE, _("A note cannot be empty."))
     return ContactNote.objects.create(contact=contact, author=author, body=body)
 
 
 def contact_note_edit(*, note: ContactNote, body: str) -> ContactNote:
     body = body.strip()
     if not body:
-        raise DomainError(ErrorCode.EMPTY_NOTE, "A note cannot be empty.")
+        raise DomainError(ErrorCode.EMPTY_NOTE, _("A note cannot be empty."))
     note.body = body
     note.save(update_fields=["body", "updated_at"])
     return note

@@ -10,7 +10,13 @@ from django.utils import timezone
 from accounts.models import AgentProfile, AgentStatus
 from accounts.roles import is_agent, is_supervisor
 from chat import events, origins
-from chat.consumers.base import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, FrameConsumer, call
+from chat.consumers.base import (
+    CLOSE_FORBIDDEN,
+    CLOSE_UNAUTHORIZED,
+    FrameConsumer,
+    call,
+    supported_language,
+)
 from chat.selectors import conversation_get_for_agent, messages_after
 from chat.services import conversations, messages, presence
 from helpdesk.events import agent_group, supervisors_group, team_group
@@ -43,6 +49,7 @@ class AgentConsumer(FrameConsumer):
             return
         self.user = user
         self.profile, groups = await call(self._load)()
+        self.language = supported_language(self.profile.language)
         await self.join(groups)
         await self.accept()
         await self.send_json(events.agent_status(self.profile))

@@ -7,6 +7,8 @@ from collections import deque
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from chat.errors import ErrorCode
 from chat.ratelimit import TokenBucket
@@ -26,6 +28,7 @@ class FrameConsumer(AsyncWebsocketConsumer):
     frame and the socket stays open."""
 
     handlers: dict[str, str] = {}
+    language = settings.LANGUAGE_CODE  # of error details; each socket sets its person's
     rate = 10.0
     burst = 30
 
@@ -64,33 +67,38 @@ class FrameConsumer(AsyncWebsocketConsumer):
             return
         if not self.bucket.allow():
             await self.send_error(
-                DomainError(ErrorCode.RATE_LIMITED, "Too many frames; slow down."), frame
+                DomainError(ErrorCode.RATE_LIMITED, _("Too many frames; slow down.")), frame
             )
             return
         handler = self.handlers.get(frame["type"])
         if handler is None:
             await self.send_error(
-                DomainError(ErrorCode.UNKNOWN_FRAME, f"Unknown frame type {frame['type']!r}."),
+                DomainError(
+                    ErrorCode.UNKNOWN_FRAME,
+                    _("Unknown frame type “%(type)s”.") % {"type": frame["type"]},
+                ),
                 frame,
             )
             return
         try:
-            await getattr(self, handler)(frame)
+            with translation.override(self.language):
+                await getattr(self, handler)(frame)
         except DomainError as error:
             await self.send_error(error, frame)
 
     def _parse(self, text_data):
         if text_data is None:
-            return DomainError(ErrorCode.INVALID_FRAME, "Frames are JSON text.")
+            return DomainError(ErrorCode.INVALID_FRAME, _("Frames are JSON text."))
         if len(text_data.encode()) > settings.WEBSOCKET_MAX_FRAME_BYTES:
             return DomainError(
                 ErrorCode.FRAME_TOO_LARGE,
-                f"A frame holds {settings.WEBSOCKET_MAX_FRAME_BYTES} bytes at most.",
+                _("A frame holds %(max)d bytes at most.")
+                % {"max": settings.WEBSOCKET_MAX_FRAME_BYTES},
             )
         try:
             frame = json.loads(text_data)
         except ValueError:
-            return DomainError(ErrorCode.INVALID_FRAME, "Frames are JSON objects.")
+            return DomainError(ErrorCode.INVALID_FRAME, _("Frames are JSON objects."))
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             return DomainError(ErrorCode.INVALID_FRAME, 'A frame is an object with a "type".')
         return frame
@@ -114,6 +122,14 @@ class FrameConsumer(AsyncWebsocketConsumer):
                 return
             self.recent_events.append(eid)
         await self.send_json(message["event"])
+
+
+def supported_language(code: str | None) -> str:
+    """The best of LANGUAGES for a browser language such as "fr-CA", else the default."""
+    try:
+        return translation.get_supported_language_variant(code or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def call(function):

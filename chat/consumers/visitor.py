@@ -2,9 +2,17 @@
 
 from urllib.parse import parse_qs
 
+from django.utils.translation import gettext as _
+
 from analytics.services import chat_rating_submit
 from chat import events, origins, visitor_presence
-from chat.consumers.base import CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, FrameConsumer, call
+from chat.consumers.base import (
+    CLOSE_FORBIDDEN,
+    CLOSE_UNAUTHORIZED,
+    FrameConsumer,
+    call,
+    supported_language,
+)
 from chat.errors import ErrorCode
 from chat.selectors import messages_after, sync_cursor, visitor_current_conversation
 from chat.services import assignment, conversations, messages, presence, sessions, transcripts
@@ -36,6 +44,7 @@ class VisitorConsumer(FrameConsumer):
             await self.refuse(CLOSE_FORBIDDEN)
             return
         self.page = None
+        self.language = supported_language(self.visitor.widget.language or self.visitor.language)
         await self.join([visitor_group(self.visitor.pk)])
         await self.accept()
         await call(visitor_presence.visitor_connected)(self.visitor.pk)
@@ -56,7 +65,7 @@ class VisitorConsumer(FrameConsumer):
     def _open_conversation(self):
         conversation = sessions.open_conversation(self.visitor)
         if conversation is None:
-            raise DomainError(ErrorCode.NO_CONVERSATION, "There is no open chat.")
+            raise DomainError(ErrorCode.NO_CONVERSATION, _("There is no open chat."))
         return conversation
 
     async def on_prechat(self, frame):

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AgentProfile, AgentStatus, Team
 from accounts.roles import is_supervisor
@@ -139,7 +140,7 @@ def chat_summary_for(user, conversation_id) -> dict:
         .first()
     )
     if conversation is None:
-        raise NotFound(ErrorCode.CONVERSATION_NOT_FOUND, "No such conversation.")
+        raise NotFound(ErrorCode.CONVERSATION_NOT_FOUND, _("No such conversation."))
     pending = _pending_visitor_messages([conversation.pk]).get(conversation.pk, ())
     return chat_summary(user, conversation, pending)
 
@@ -150,7 +151,7 @@ def messages_before(
     """The ``limit`` messages just older than message id ``before`` (the newest when None),
     internal notes included, oldest first: one page of history loaded on scroll."""
     if before is not None and (not isinstance(before, int) or isinstance(before, bool)):
-        raise DomainError(ErrorCode.INVALID_FRAME, "before must be a message id.")
+        raise DomainError(ErrorCode.INVALID_FRAME, _("before must be a message id."))
     messages = conversation.messages.select_related(
         "conversation__contact", "author__agent_profile"
     ).prefetch_related("attachments")
@@ -300,7 +301,7 @@ def contact_note_get_for_editor(user, contact_id: int, note_id: int) -> ContactN
         notes = notes.filter(author=user)
     note = notes.first()
     if note is None:
-        raise NotFound("note_not_found", "No such note.")
+        raise NotFound("note_not_found", _("No such note."))
     return note
 
 

@@ -23,7 +23,7 @@ def _check_actor(conversation: Conversation, actor) -> None:
     any agent who sees the queue. ``actor`` None is the visitor or the system."""
     if actor is None or conversation.assignee_id in (None, actor.pk) or is_supervisor(actor):
         return
-    raise PermissionDenied(ErrorCode.NOT_ASSIGNEE, "Only the chat's agent or a supervisor can.")
+    raise PermissionDenied(ErrorCode.NOT_ASSIGNEE, _("Only the chat's agent or a supervisor can."))
 
 
 def _locked(conversation: Conversation) -> Conversation:
@@ -71,13 +71,13 @@ def conversation_transfer(
     The receiving agent must be accepting with a free slot. Both agents and the visitor
     are told; the giver's freed slot goes to their queue at once."""
     if (agent_id is None) == (team_id is None):
-        raise DomainError(ErrorCode.INVALID_TRANSFER, "Transfer to an agent or to a team.")
+        raise DomainError(ErrorCode.INVALID_TRANSFER, _("Transfer to an agent or to a team."))
     if not isinstance(note, str) or len(note) > MAX_NOTE_CHARS:
-        raise DomainError(ErrorCode.INVALID_TRANSFER, "The note must be short text.")
+        raise DomainError(ErrorCode.INVALID_TRANSFER, _("The note must be short text."))
     with transaction.atomic():
         conversation = _locked(conversation)
         if conversation.status == ConversationStatus.CLOSED:
-            raise Conflict(ErrorCode.CONVERSATION_CLOSED, "This chat is closed.")
+            raise Conflict(ErrorCode.CONVERSATION_CLOSED, _("This chat is closed."))
         _check_actor(conversation, actor)
         previous = conversation.assignee_id
         if agent_id is not None:
@@ -108,19 +108,19 @@ def conversation_transfer(
 
 def _transfer_to_agent(conversation: Conversation, agent_id) -> None:
     if not isinstance(agent_id, int) or not AgentProfile.objects.filter(user_id=agent_id).exists():
-        raise NotFound(ErrorCode.AGENT_NOT_FOUND, "No such agent.")
+        raise NotFound(ErrorCode.AGENT_NOT_FOUND, _("No such agent."))
     if agent_id == conversation.assignee_id:
-        raise DomainError(ErrorCode.INVALID_TRANSFER, "The chat is already with this agent.")
+        raise DomainError(ErrorCode.INVALID_TRANSFER, _("The chat is already with this agent."))
     if not assignment.conversation_assign_to(conversation, user_id=agent_id):
         raise Conflict(
-            ErrorCode.AGENT_UNAVAILABLE, "This agent is not accepting chats or has no free slot."
+            ErrorCode.AGENT_UNAVAILABLE, _("This agent is not accepting chats or has no free slot.")
         )
 
 
 def _transfer_to_team(conversation: Conversation, team_id) -> Team:
     team = Team.objects.filter(pk=team_id).first() if isinstance(team_id, int) else None
     if team is None:
-        raise NotFound(ErrorCode.TEAM_NOT_FOUND, "No such team.")
+        raise NotFound(ErrorCode.TEAM_NOT_FOUND, _("No such team."))
     conversation.team = team
     conversation.status = ConversationStatus.QUEUED
     conversation.assignee = None
@@ -136,7 +136,8 @@ def conversation_set_title(*, conversation: Conversation, title: str) -> Convers
     ``conversation.updated`` to agents."""
     if not isinstance(title, str) or len(title) > MAX_TITLE_CHARS:
         raise DomainError(
-            ErrorCode.INVALID_TITLE, f"A title is text of {MAX_TITLE_CHARS} characters at most."
+            ErrorCode.INVALID_TITLE,
+            _("A title is text of %(max)d characters at most.") % {"max": MAX_TITLE_CHARS},
         )
     conversation.title = title.strip()
     conversation.save(update_fields=["title"])

@@ -7,6 +7,7 @@ reusing ids and one of the two texts would be lost silently."""
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import is_supervisor
 from chat import audience, events, visitor_presence
@@ -32,14 +33,15 @@ MAX_ATTACHMENTS = 10
 
 def _validate(body, client_id, attachment_ids) -> tuple[str, str, list[int]]:
     if not isinstance(body, str):
-        raise DomainError(ErrorCode.EMPTY_MESSAGE, "The message body must be text.")
+        raise DomainError(ErrorCode.EMPTY_MESSAGE, _("The message body must be text."))
     if not isinstance(client_id, str) or len(client_id) > MAX_CLIENT_ID_CHARS:
         raise DomainError(
-            ErrorCode.INVALID_FRAME, "client_id must be a string of 64 characters at most."
+            ErrorCode.INVALID_FRAME, _("client_id must be a string of 64 characters at most.")
         )
     if len(body) > MAX_BODY_CHARS:
         raise DomainError(
-            ErrorCode.MESSAGE_TOO_LONG, f"A message holds {MAX_BODY_CHARS} characters at most."
+            ErrorCode.MESSAGE_TOO_LONG,
+            _("A message holds %(max)d characters at most.") % {"max": MAX_BODY_CHARS},
         )
     ids = attachment_ids or []
     if (
@@ -47,9 +49,11 @@ def _validate(body, client_id, attachment_ids) -> tuple[str, str, list[int]]:
         or len(ids) > MAX_ATTACHMENTS
         or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
     ):
-        raise DomainError(ErrorCode.INVALID_FRAME, "attachments must be a list of attachment ids.")
+        raise DomainError(
+            ErrorCode.INVALID_FRAME, _("attachments must be a list of attachment ids.")
+        )
     if not body.strip() and not ids:
-        raise DomainError(ErrorCode.EMPTY_MESSAGE, "A message needs text or an attachment.")
+        raise DomainError(ErrorCode.EMPTY_MESSAGE, _("A message needs text or an attachment."))
     return body, client_id, ids
 
 
@@ -59,7 +63,9 @@ def _replayed(messages, client_id: str, body: str) -> Message | None:
         return None
     existing = messages.filter(client_id=client_id).select_related(*_RELATED).first()
     if existing is not None and existing.body != body:
-        raise Conflict(ErrorCode.CLIENT_ID_REUSED, "This client_id was used for another message.")
+        raise Conflict(
+            ErrorCode.CLIENT_ID_REUSED, _("This client_id was used for another message.")
+        )
     return existing
 
 
@@ -87,7 +93,7 @@ def _attach(message: Message, ids: list[int], **owner) -> list[Attachment]:
         )
     )
     if len(attachments) != len(set(ids)):
-        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "An attachment was not found.")
+        raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, _("An attachment was not found."))
     Attachment.objects.filter(pk__in=ids).update(conversation=message.conversation)
     message.attachments.add(*attachments)
     return attachments
@@ -175,7 +181,7 @@ def visitor_message_send(
     if replay is not None:
         return replay, False
     if prechat_missing(visitor):
-        raise DomainError(ErrorCode.PRECHAT_REQUIRED, "Please fill in the pre-chat form first.")
+        raise DomainError(ErrorCode.PRECHAT_REQUIRED, _("Please fill in the pre-chat form first."))
     conversation = _lock_open(open_conversation(visitor))
     if visitor.contact.is_blocked:
         conversation = conversation or _blocked_conversation(visitor)
@@ -192,9 +198,9 @@ def visitor_message_send(
 
 def _check_agent_may_write(agent, conversation: Conversation, internal: bool) -> None:
     if conversation.status == ConversationStatus.CLOSED and not internal:
-        raise Conflict(ErrorCode.CONVERSATION_CLOSED, "This chat is closed.")
+        raise Conflict(ErrorCode.CONVERSATION_CLOSED, _("This chat is closed."))
     if conversation.assignee_id != agent.pk and not is_supervisor(agent):
-        raise PermissionDenied(ErrorCode.NOT_ASSIGNEE, "Only the chat's agent can write here.")
+        raise PermissionDenied(ErrorCode.NOT_ASSIGNEE, _("Only the chat's agent can write here."))
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AgentProfile, AgentStatus
 from chat import audience, events
@@ -24,7 +25,7 @@ def agent_status_set(*, profile: AgentProfile, status: str) -> AgentProfile:
     """Set an agent's status (A1). Accepting with free slots pulls queued chats at once.
     Emits ``agent.status`` to the agent's sockets and supervisors."""
     if status not in (AgentStatus.ACCEPTING, AgentStatus.NOT_ACCEPTING):
-        raise DomainError(ErrorCode.INVALID_STATUS, "Status must be accepting or not_accepting.")
+        raise DomainError(ErrorCode.INVALID_STATUS, _("Status must be accepting or not_accepting."))
     # Committed before draining: the drain locks many agent rows, and holding this one
     # while waiting for them could deadlock with another agent doing the same.
     with transaction.atomic():
@@ -43,7 +44,7 @@ def visitor_typing_relay(*, conversation: Conversation, preview) -> None:
     """Sneak peek (A3): relay what the visitor is typing, never store it. With the
     widget's sneak peek off, agents learn only that the visitor is typing ("…")."""
     if not isinstance(preview, str):
-        raise DomainError(ErrorCode.INVALID_FRAME, "preview must be text.")
+        raise DomainError(ErrorCode.INVALID_FRAME, _("preview must be text."))
     typing = bool(preview)
     shown = preview[:MAX_PREVIEW_CHARS] if conversation.widget.sneak_peek else HIDDEN_PREVIEW
     send_event_now(
@@ -58,12 +59,16 @@ def agent_typing_relay(*, conversation: Conversation, typing) -> None:
 
 def clean_page(page) -> dict:
     if not isinstance(page, dict):
-        raise DomainError(ErrorCode.INVALID_FRAME, "A page is an object with url, title, referrer.")
+        raise DomainError(
+            ErrorCode.INVALID_FRAME, _("A page is an object with url, title, referrer.")
+        )
     cleaned = {}
     for field in PAGE_FIELDS:
         value = page.get(field) or ""
         if not isinstance(value, str):
-            raise DomainError(ErrorCode.INVALID_FRAME, f"{field} must be text.")
+            raise DomainError(
+                ErrorCode.INVALID_FRAME, _("%(field)s must be text.") % {"field": field}
+            )
         cleaned[field] = value[:MAX_PAGE_FIELD_CHARS]
     cleaned["at"] = timezone.now().isoformat()
     return cleaned

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chat import visitor_tokens
 from chat.errors import ErrorCode
@@ -31,7 +32,7 @@ def widget_get_active(public_key: str) -> Widget:
             .first()
         )
     if widget is None:
-        raise NotFound(ErrorCode.WIDGET_NOT_FOUND, "No active widget has this key.")
+        raise NotFound(ErrorCode.WIDGET_NOT_FOUND, _("No active widget has this key."))
     return widget
 
 
@@ -42,7 +43,9 @@ def visitor_from_token(token: str, *, widget: Widget | None = None) -> Visitor:
         Visitor.objects.select_related("contact", "widget__team").filter(pk=visitor_id).first()
     )
     if visitor is None:
-        raise visitor_tokens.InvalidToken(ErrorCode.INVALID_TOKEN, "This visitor no longer exists.")
+        raise visitor_tokens.InvalidToken(
+            ErrorCode.INVALID_TOKEN, _("This visitor no longer exists.")
+        )
     return visitor
 
 
@@ -98,22 +101,28 @@ def visitor_prechat_submit(*, visitor: Visitor, name: str, email: str, fields: d
     Raises DomainError ``invalid_prechat`` with the first problem found."""
     widget = visitor.widget
     if not isinstance(name, str) or not isinstance(email, str) or not isinstance(fields, dict):
-        raise DomainError(ErrorCode.INVALID_PRECHAT, "name and email are text, fields an object.")
+        raise DomainError(
+            ErrorCode.INVALID_PRECHAT, _("name and email are text, fields an object.")
+        )
     name, email = name.strip()[:200], email.strip()[:254]
     if widget.prechat_mode == PrechatMode.REQUIRED and not (name and email):
-        raise DomainError(ErrorCode.INVALID_PRECHAT, "Name and email are required.")
+        raise DomainError(ErrorCode.INVALID_PRECHAT, _("Name and email are required."))
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise DomainError(ErrorCode.INVALID_PRECHAT, "Enter a valid email address.") from None
+            raise DomainError(
+                ErrorCode.INVALID_PRECHAT, _("Enter a valid email address.")
+            ) from None
     answers = {}
     for question in widget.prechat_fields:
         key = question.get("name")
         value = str(fields.get(key, "")).strip()[:1000]
         if question.get("required") and not value:
             label = question.get("label", key)
-            raise DomainError(ErrorCode.INVALID_PRECHAT, f"“{label}” is required.")
+            raise DomainError(
+                ErrorCode.INVALID_PRECHAT, _("“%(label)s” is required.") % {"label": label}
+            )
         answers[key] = value
     visitor.prechat = {"name": name, "email": email, "fields": answers}
     visitor.save(update_fields=["prechat"])

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chat.errors import ErrorCode
 from chat.selectors import visitor_current_conversation
@@ -18,8 +19,8 @@ def transcript_request(*, visitor: Visitor, email) -> None:
     try:
         validate_email(email if isinstance(email, str) else "")
     except ValidationError:
-        raise DomainError(ErrorCode.INVALID_EMAIL, "Enter a valid email address.") from None
+        raise DomainError(ErrorCode.INVALID_EMAIL, _("Enter a valid email address.")) from None
     conversation = visitor_current_conversation(visitor)
     if conversation is None:
-        raise DomainError(ErrorCode.NO_CONVERSATION, "There is no chat to send.")
+        raise DomainError(ErrorCode.NO_CONVERSATION, _("There is no chat to send."))
     transaction.on_commit(lambda: send_transcript.enqueue(conversation.pk, email))

@@ -2,6 +2,7 @@
 
 from django.http import FileResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -177,7 +178,7 @@ class AttachmentDownloadView(APIView):
         elif request.user.is_authenticated:
             attachment = selectors.attachment_get_for_agent(request.user, pk)
         else:
-            raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, "No such attachment.")
+            raise NotFound(ErrorCode.ATTACHMENT_NOT_FOUND, _("No such attachment."))
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,

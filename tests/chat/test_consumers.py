@@ -249,3 +249,15 @@ async def test_answer_to_a_visitor_who_left_is_emailed_and_not_while_present(ali
     assert "ann@example.com" in mail.outbox[0].to[0]
     assert "Here is your answer" in mail.outbox[0].body
     await agent.disconnect()
+
+
+async def test_errors_reach_a_french_visitor_in_french(chat_widget, start_session):
+    chat_widget.language = "fr"
+    await chat_widget.asave()
+    session = await sync_to_async(start_session)()
+    visitor, _, _ = await visitor_socket(session.token)
+    await visitor.send_json_to({"type": "conversation.close"})
+    error = await visitor.receive_json_from()
+    assert error["code"] == "no_conversation"
+    assert error["detail"] == "Il n'y a pas de discussion ouverte."
+    await visitor.disconnect()
