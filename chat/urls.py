@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
 from chat import views
-from chat.dashboard import ticket_views
+from chat.dashboard import live_views, ticket_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -43,6 +43,9 @@ urlpatterns = [
     ),
     path("dashboard/contacts/<int:contact_id>/block/", views.block, name="dashboard-block"),
     path("dashboard/contacts/<int:contact_id>/unblock/", views.unblock, name="dashboard-unblock"),
+    path("visitors/", live_views.live_visitors, name="dashboard-visitors"),
+    path("visitors/list/", live_views.live_visitors_list, name="dashboard-visitors-list"),
+    path("visitors/<uuid:visitor_id>/invite/", live_views.invite, name="dashboard-invite"),
     path("tickets/", ticket_views.ticket_list, name="dashboard-tickets"),
     path("tickets/<int:pk>/", ticket_views.ticket_detail, name="dashboard-ticket"),
     path("tickets/<int:pk>/edit/", ticket_views.ticket_edit, name="dashboard-ticket-edit"),

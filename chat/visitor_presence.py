@@ -9,22 +9,23 @@ from django.core.cache import cache
 TTL_S = 24 * 3600
 
 
-def _key(visitor_id) -> str:
+def key(visitor_id) -> str:
+    """The cache key of a visitor's socket count (``chat.live`` reads many at once)."""
     return f"visitor-sockets:{visitor_id}"
 
 
 def visitor_connected(visitor_id) -> None:
-    cache.add(_key(visitor_id), 0, TTL_S)
-    cache.incr(_key(visitor_id))
+    cache.add(key(visitor_id), 0, TTL_S)
+    cache.incr(key(visitor_id))
 
 
 def visitor_disconnected(visitor_id) -> None:
     try:
-        if cache.decr(_key(visitor_id)) <= 0:
-            cache.delete(_key(visitor_id))
+        if cache.decr(key(visitor_id)) <= 0:
+            cache.delete(key(visitor_id))
     except ValueError:
         pass  # expired meanwhile: nothing to count down
 
 
 def visitor_is_online(visitor_id) -> bool:
-    return (cache.get(_key(visitor_id)) or 0) > 0
+    return (cache.get(key(visitor_id)) or 0) > 0

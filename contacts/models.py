@@ -57,11 +57,15 @@ class Visitor(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="visitors")
     widget = models.ForeignKey("chat.Widget", on_delete=models.CASCADE, related_name="visitors")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    last_seen_at = models.DateTimeField(_("last seen"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"), auto_now_add=True, db_index=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=16, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, blank=True)
     prechat = models.JSONField(_("pre-chat answers"), default=dict, blank=True)
+    # Live visitors (A10): the page the browser shows now (url, title, referrer, and "at",
+    # when that address was first seen) and when the current visit began.
+    page = models.JSONField(_("current page"), default=dict, blank=True)
+    visit_started_at = models.DateTimeField(_("visit started"), null=True, blank=True)
 
     class Meta:
         ordering = ["-last_seen_at"]

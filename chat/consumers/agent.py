@@ -100,7 +100,7 @@ class AgentConsumer(FrameConsumer):
 
     async def on_message(self, frame):
         def send():
-            message, _created = messages.agent_message_send(
+            message, created = messages.agent_message_send(
                 agent=self.user,
                 conversation=self._conversation(frame),
                 client_id=frame.get("client_id", ""),
@@ -108,7 +108,8 @@ class AgentConsumer(FrameConsumer):
                 internal=bool(frame.get("internal", False)),
                 attachment_ids=frame.get("attachments"),
             )
-            return events.message_payload(message)
+            attachments = [] if created and not frame.get("attachments") else None
+            return events.message_payload(message, attachments)
 
         payload = await call(send)()
         await self.send_json(

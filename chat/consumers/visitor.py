@@ -78,16 +78,21 @@ class VisitorConsumer(FrameConsumer):
         await self.send_json({"type": "prechat.ack"})
 
     async def on_message(self, frame):
-        message, _created = await call(messages.visitor_message_send)(
-            visitor=self.visitor,
-            client_id=frame.get("client_id", ""),
-            body=frame.get("body"),
-            attachment_ids=frame.get("attachments"),
-            page=self.page,
-        )
-        payload = await call(events.message_payload)(message)
+        def send():
+            message, created = messages.visitor_message_send(
+                visitor=self.visitor,
+                client_id=frame.get("client_id", ""),
+                body=frame.get("body"),
+                attachment_ids=frame.get("attachments"),
+                page=self.page,
+            )
+            # A new message sent without attachments has none: no query to find out.
+            attachments = [] if created and not frame.get("attachments") else None
+            return events.message_payload(message, attachments)
+
+        payload = await call(send)()
         await self.send_json(
-            {"type": "message.ack", "client_id": message.client_id, "message": payload}
+            {"type": "message.ack", "client_id": payload["client_id"], "message": payload}
         )
 
     async def on_typing(self, frame):
@@ -104,6 +109,7 @@ class VisitorConsumer(FrameConsumer):
         self.page = presence.clean_page(frame)
 
         def record():
+            presence.visitor_page_record(visitor=self.visitor, page=self.page)
             conversation = sessions.open_conversation(self.visitor)
             if conversation is not None:
                 presence.visitor_page_view(conversation=conversation, page=self.page)

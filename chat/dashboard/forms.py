@@ -44,6 +44,17 @@ class TransferForm(forms.Form):
         return {f"{kind}_id": int(value), "note": self.cleaned_data["note"]}
 
 
+class InviteForm(forms.Form):
+    """Live visitors' *Invite to chat* (A10): the agent's first message."""
+
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a message for the visitor.")},
+    )
+
+
 class TicketFilterForm(forms.Form):
     """The ticket list's filters (T6). Choices are filled in by the view."""
 

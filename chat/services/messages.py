@@ -21,7 +21,7 @@ from chat.models import (
     Message,
 )
 from chat.services.assignment import conversation_route
-from chat.services.sessions import open_conversation, prechat_missing
+from chat.services.sessions import prechat_missing
 from contacts.models import Visitor
 from helpdesk.errors import Conflict, DomainError, NotFound, PermissionDenied
 from helpdesk.events import send_event_on_commit
@@ -58,15 +58,19 @@ def _validate(body, client_id, attachment_ids) -> tuple[str, str, list[int]]:
 
 
 def _replayed(messages, client_id: str, body: str) -> Message | None:
-    """The message already stored under ``client_id``, if any."""
+    """The message already stored under ``client_id``, if any. Every send asks, and a
+    replay is rare: the question reads two columns, and only a hit loads the message with
+    its related rows (the wide query cost a third of a send's CPU, docs/benchmarks.md)."""
     if not client_id:
         return None
-    existing = messages.filter(client_id=client_id).select_related(*_RELATED).first()
-    if existing is not None and existing.body != body:
+    found = messages.filter(client_id=client_id).values_list("pk", "body").first()
+    if found is None:
+        return None
+    if found[1] != body:
         raise Conflict(
             ErrorCode.CLIENT_ID_REUSED, _("This client_id was used for another message.")
         )
-    return existing
+    return Message.objects.select_related(*_RELATED).get(pk=found[0])
 
 
 _RELATED = ("conversation__contact", "author__agent_profile")
@@ -153,16 +157,15 @@ def _blocked_conversation(visitor: Visitor) -> Conversation:
     )
 
 
-def _lock_open(conversation: Conversation | None) -> Conversation | None:
-    """Lock the chat's row before inserting into it. Every writer of a chat does, so
-    messages of one chat commit in id order and ``sync after`` never skips one that was
-    still uncommitted when a later id was read."""
-    if conversation is None:
-        return None
+def _lock_open(visitor: Visitor) -> Conversation | None:
+    """The visitor's open chat, its row locked before inserting into it. Every writer of
+    a chat locks it, so messages of one chat commit in id order and ``sync after`` never
+    skips one that was still uncommitted when a later id was read. One query: PostgreSQL
+    re-checks the status once the lock is granted."""
     return (
         Conversation.objects.select_for_update(of=("self",))
-        .select_related("contact", "assignee__agent_profile")
-        .filter(pk=conversation.pk, status__in=OPEN_STATUSES)
+        .select_related("contact")
+        .filter(visitor=visitor, status__in=OPEN_STATUSES)
         .first()
     )
 
@@ -175,14 +178,18 @@ def visitor_message_send(
     message and whether it was new. Emits ``message.created`` to the visitor's sockets
     and, unless the contact is blocked, to the chat's agents."""
     body, client_id, ids = _validate(body, client_id, attachment_ids)
-    # A socket holds its visitor for hours: the block state must be read now.
-    visitor.contact.refresh_from_db(fields=["is_blocked"])
     replay = _replayed(Message.objects.filter(conversation__visitor=visitor), client_id, body)
     if replay is not None:
         return replay, False
     if prechat_missing(visitor):
         raise DomainError(ErrorCode.PRECHAT_REQUIRED, _("Please fill in the pre-chat form first."))
-    conversation = _lock_open(open_conversation(visitor))
+    conversation = _lock_open(visitor)
+    # A socket holds its visitor for hours: the block state must be read now. The open
+    # chat's row comes with its contact's; without one it is read on its own.
+    if conversation is not None and conversation.contact_id == visitor.contact_id:
+        visitor.contact.is_blocked = conversation.contact.is_blocked
+    else:
+        visitor.contact.refresh_from_db(fields=["is_blocked"])
     if visitor.contact.is_blocked:
         conversation = conversation or _blocked_conversation(visitor)
     elif conversation is None:

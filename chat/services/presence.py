@@ -74,6 +74,24 @@ def clean_page(page) -> dict:
     return cleaned
 
 
+def visitor_page_record(*, visitor, page) -> dict:
+    """Remember on the visitor the page their browser shows now (A10, live visitors),
+    with or without a chat. ``at`` keeps the time the address was first seen, so a reload
+    or a title change does not restart the time on the page. Returns the stored page."""
+    cleaned = clean_page(page)
+    previous = visitor.page or {}
+    if previous.get("url") == cleaned["url"] and previous.get("at"):
+        cleaned["at"] = previous["at"]
+    now = timezone.now()
+    visitor.page = cleaned
+    visitor.last_seen_at = now
+    fields = {"page": cleaned, "last_seen_at": now}
+    if visitor.visit_started_at is None:
+        visitor.visit_started_at = fields["visit_started_at"] = now
+    type(visitor).objects.filter(pk=visitor.pk).update(**fields)
+    return cleaned
+
+
 @transaction.atomic
 def visitor_page_view(*, conversation: Conversation, page: dict) -> dict:
     """Record the page the visitor is on (W11) and tell the chat's agents

@@ -1,6 +1,7 @@
 """Visitor sessions: who is behind a widget, and what they told the pre-chat form."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,6 +22,9 @@ class VisitorSession:
     visitor: Visitor
     token: str
     conversation: Conversation | None
+
+
+VISIT_GAP = timedelta(minutes=30)
 
 
 def widget_get_active(public_key: str) -> Widget:
@@ -70,13 +74,25 @@ def visitor_session_start(
     their open chat; without one a new contact and visitor are created. Always returns a
     fresh token, which moves the expiry forward."""
     widget = widget_get_active(widget_key)
+    now = timezone.now()
     if token:
         visitor = visitor_from_token(token, widget=widget)
-        visitor.last_seen_at = timezone.now()
+        # Away longer than VISIT_GAP: a new visit starts (live visitors' time on site).
+        if visitor.visit_started_at is None or visitor.last_seen_at < now - VISIT_GAP:
+            visitor.visit_started_at = now
+        visitor.last_seen_at = now
         visitor.language = language[:16] or visitor.language
         visitor.timezone = timezone_name[:64] or visitor.timezone
         visitor.user_agent = user_agent[:500] or visitor.user_agent
-        visitor.save(update_fields=["last_seen_at", "language", "timezone", "user_agent"])
+        visitor.save(
+            update_fields=[
+                "last_seen_at",
+                "visit_started_at",
+                "language",
+                "timezone",
+                "user_agent",
+            ]
+        )
         Contact.objects.filter(pk=visitor.contact_id).update(last_seen_at=visitor.last_seen_at)
     else:
         contact = Contact.objects.create(language=language[:16])
@@ -86,6 +102,7 @@ def visitor_session_start(
             language=language[:16],
             timezone=timezone_name[:64],
             user_agent=user_agent[:500],
+            visit_started_at=now,
         )
     return VisitorSession(
         widget=widget,

@@ -51,6 +51,8 @@ class SessionView(WidgetApiView):
             timezone_name=data["timezone"],
             user_agent=request.headers.get("User-Agent", ""),
         )
+        if data["page"]:
+            presence.visitor_page_record(visitor=session.visitor, page=data["page"])
         if session.conversation is not None and data["page"]:
             presence.visitor_page_view(conversation=session.conversation, page=data["page"])
         availability = widget_availability(session.widget)

@@ -313,6 +313,12 @@ function receiveFrame(frame) {
   if (frame.type === "agent.typing") showTyping(Boolean(frame.typing));
   else if (frame.type === "queue.position") showQueue(frame);
   else if (frame.type === "conversation.assigned") {
+    // A chat the visitor did not start: an agent's invitation (A10). The loader opens.
+    const invited = !state.openChat && !state.open;
+    if (invited) {
+      $("ended").hidden = true;
+      toHost({ type: "invite" });
+    }
     state.openChat = true;
     $("queue").hidden = true;
     if (frame.agent) showAgent(frame.agent);

@@ -184,6 +184,9 @@
         store("pending", data.items.length ? data.items : null);
       } else if (data.type === "close") {
         close();
+      } else if (data.type === "invite") {
+        // An agent invited the visitor to chat (A10): show the chat, without taking focus.
+        if (!isOpen && !host.hidden) open(true);
       } else if (data.type === "unread" && typeof data.count === "number") {
         unread = isOpen ? 0 : data.count;
         drawLauncher();
@@ -200,9 +203,9 @@
     drawLauncher();
     place();
     (document.body || document.documentElement).appendChild(host);
-    // A returning visitor's chat connects at once (continuity, unread messages, page
-    // tracking); a new visitor's iframe loads on the first click.
-    if (store("token") || store("pending")) ensureFrame();
+    // The chat connects at once, hidden: continuity, unread messages, page tracking, and
+    // agents see the visitor in Live visitors and may invite them (A10).
+    ensureFrame();
     if (session("open") === "1" && !host.hidden) open(true);
   }
 
