@@ -4,7 +4,12 @@ production). An agent's answer to a visitor who has left is emailed instead (W5)
 A process that dies without closing its sockets leaves its counts up until they expire:
 such a visitor counts as present and is not emailed, the safe side of the mistake."""
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+
+# One client for the whole process: ``django.core.cache.cache`` gives every async context
+# (every socket) its own, hence its own Redis connection, and 10,000 sockets ran out of
+# file descriptors (docs/benchmarks.md).
+cache = caches.create_connection(DEFAULT_CACHE_ALIAS)
 
 TTL_S = 24 * 3600
 

@@ -32,8 +32,6 @@ class AgentConsumer(FrameConsumer):
         "conversation.title": "on_title",
         "sync": "on_sync",
     }
-    rate = 20.0
-    burst = 60
     heartbeat_s = 20
 
     async def start(self):

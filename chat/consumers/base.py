@@ -30,8 +30,8 @@ class FrameConsumer(AsyncWebsocketConsumer):
 
     handlers: dict[str, str] = {}
     language = settings.LANGUAGE_CODE  # of error details; each socket sets its person's
-    rate = 10.0
-    burst = 30
+    rate = 20.0
+    burst = 60
 
     async def connect(self):
         self.bucket = TokenBucket(rate=self.rate, burst=self.burst)
@@ -146,4 +146,4 @@ def supported_language(code: str | None) -> str:
 
 def call(function):
     """Run a service or selector from a consumer, off the event loop."""
-    return database_sync_to_async(function)
+    return database_sync_to_async(function, thread_sensitive=False)

@@ -49,7 +49,7 @@ class VisitorConsumer(FrameConsumer):
         await self.accept()
         await call(visitor_presence.visitor_connected)(self.visitor.pk)
         self.counted = True
-        position = await call(self._queue_position)()
+        position = await call(assignment.queue_position_of_visitor)(self.visitor)
         if position:
             await self.send_json(position)
 
@@ -57,10 +57,6 @@ class VisitorConsumer(FrameConsumer):
         await super().disconnect(code)
         if getattr(self, "counted", False):
             await call(visitor_presence.visitor_disconnected)(self.visitor.pk)
-
-    def _queue_position(self):
-        conversation = sessions.open_conversation(self.visitor)
-        return assignment.queue_position_of(conversation) if conversation else None
 
     def _open_conversation(self):
         conversation = sessions.open_conversation(self.visitor)

@@ -170,6 +170,18 @@ def queue_notify_positions(team_id: int) -> None:
         )
 
 
+def queue_position_of_visitor(visitor) -> dict | None:
+    """The ``queue.position`` frame of the visitor's queued chat, or None. Every visitor
+    handshake asks, and most visitors have no chat: one narrow query answers them
+    (docs/benchmarks.md)."""
+    conversation = (
+        Conversation.objects.select_related("team")
+        .filter(visitor=visitor, status=ConversationStatus.QUEUED)
+        .first()
+    )
+    return queue_position_of(conversation) if conversation else None
+
+
 def queue_position_of(conversation: Conversation) -> dict | None:
     """The ``queue.position`` frame for one queued chat, or None if it is not queued."""
     if conversation.status != ConversationStatus.QUEUED:

@@ -101,7 +101,7 @@ async def test_bad_frames_get_error_frames_and_the_socket_stays_open(
 async def test_flooding_socket_is_rate_limited(chat_widget, start_session):
     session = await sync_to_async(start_session)()
     visitor, _, _ = await visitor_socket(session.token)
-    for _ in range(40):
+    for _ in range(100):
         await visitor.send_json_to({"type": "typing", "preview": "a"})
     codes = []
     while not await visitor.receive_nothing(timeout=0.2):
