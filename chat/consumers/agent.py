@@ -1,11 +1,8 @@
 """The agent's socket, ``/ws/agent/`` (CONTRACT.md, "Agent socket")."""
 
 import asyncio
-from datetime import timedelta
 
 from django.conf import settings
-from django.tasks import default_task_backend
-from django.utils import timezone
 
 from accounts.models import AgentProfile, AgentStatus
 from accounts.roles import is_agent, is_supervisor
@@ -68,13 +65,10 @@ class AgentConsumer(FrameConsumer):
         await call(self._schedule_presence_check)()
 
     def _schedule_presence_check(self):
-        """Offline after the grace period unless the agent comes back (A1). Backends that
-        cannot defer (the test suite's immediate one) do not schedule it."""
-        from chat.tasks import check_agent_presence
+        """Offline after the grace period unless the agent comes back (A1)."""
+        from chat.tasks import check_agent_presence, enqueue_after
 
-        if default_task_backend.supports_defer:
-            grace = timedelta(seconds=settings.AGENT_OFFLINE_GRACE_S + 1)
-            check_agent_presence.using(run_after=timezone.now() + grace).enqueue(self.user.pk)
+        enqueue_after(settings.AGENT_OFFLINE_GRACE_S + 1, check_agent_presence, self.user.pk)
 
     def _load(self):
         profile = AgentProfile.objects.select_related("user").get(user=self.user)

@@ -2,6 +2,7 @@
 
 from urllib.parse import parse_qs
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from analytics.services import chat_rating_submit
@@ -57,6 +58,15 @@ class VisitorConsumer(FrameConsumer):
         await super().disconnect(code)
         if getattr(self, "counted", False):
             await call(visitor_presence.visitor_disconnected)(self.visitor.pk)
+            await call(self._schedule_abandon_check)()
+
+    def _schedule_abandon_check(self):
+        """An unanswered chat the visitor does not come back to is missed (R7)."""
+        from chat.tasks import check_visitor_abandoned, enqueue_after
+
+        if presence.unanswered_conversation(self.visitor.pk) is not None:
+            grace = settings.VISITOR_ABANDON_GRACE_S + 1
+            enqueue_after(grace, check_visitor_abandoned, str(self.visitor.pk))
 
     def _open_conversation(self):
         conversation = sessions.open_conversation(self.visitor)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AgentProfile, AgentStatus
-from chat import audience, events
+from chat import audience, events, visitor_presence
 from chat.errors import ErrorCode
-from chat.models import Conversation, ConversationStatus
+from chat.models import OPEN_STATUSES, Conversation, ConversationStatus
 from chat.services import assignment
 from helpdesk.errors import DomainError
 from helpdesk.events import agent_group, send_event_now, send_event_on_commit, supervisors_group
@@ -139,4 +139,28 @@ def agent_presence_check(*, user_id: int) -> bool:
             conversation.queued_at = timezone.now()
             conversation.save(update_fields=["status", "assignee", "queued_at"])
             assignment.conversation_route(conversation)
+    return True
+
+
+def unanswered_conversation(visitor_id) -> Conversation | None:
+    """The visitor's open chat that no agent has answered yet, if any."""
+    return (
+        Conversation.objects.select_related("contact")
+        .filter(visitor_id=visitor_id, status__in=OPEN_STATUSES, first_response_at__isnull=True)
+        .first()
+    )
+
+
+def visitor_abandon_check(*, visitor_id) -> bool:
+    """Called a grace period after a visitor's socket closed (R7): if they have not come
+    back and their chat is still unanswered, it is closed as missed (events as for any
+    close). Returns whether it was."""
+    from chat.services.conversations import conversation_close
+
+    if visitor_presence.visitor_is_online(visitor_id):
+        return False
+    conversation = unanswered_conversation(visitor_id)
+    if conversation is None:
+        return False
+    conversation_close(conversation=conversation, actor=None)
     return True

@@ -248,6 +248,8 @@ SPECTACULAR_SETTINGS = {
 # --- Product knobs --------------------------------------------------------------------
 VISITOR_TOKEN_MAX_AGE = env.int("VISITOR_TOKEN_MAX_AGE", default=30 * 24 * 3600)
 AGENT_OFFLINE_GRACE_S = env.int("AGENT_OFFLINE_GRACE_S", default=60)
+# A visitor gone this long from an unanswered chat has abandoned it: closed as missed (R7).
+VISITOR_ABANDON_GRACE_S = env.int("VISITOR_ABANDON_GRACE_S", default=120)
 WEBSOCKET_MAX_FRAME_BYTES = env.int("WEBSOCKET_MAX_FRAME_BYTES", default=16 * 1024)
 
 LOGGING = {

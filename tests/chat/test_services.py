@@ -312,3 +312,25 @@ def test_block_applies_to_a_visitor_already_connected(
     with django_capture_on_commit_callbacks(execute=True):
         messages.visitor_message_send(visitor=stale_visitor, client_id="late", body="still here")
     assert [g for g, _ in capture_events] == [visitor_group(stale_visitor.pk)]
+
+
+def test_visitor_who_leaves_an_unanswered_chat_for_good_has_it_closed_as_missed(
+    support, start_session
+):
+    from chat import visitor_presence
+
+    alice = make_agent(support, "alice")
+    session, abandoned = open_chat(start_session)
+    visitor_presence.visitor_connected(session.visitor.pk)
+    assert presence.visitor_abandon_check(visitor_id=session.visitor.pk) is False
+
+    visitor_presence.visitor_disconnected(session.visitor.pk)
+    assert presence.visitor_abandon_check(visitor_id=session.visitor.pk) is True
+    abandoned.refresh_from_db()
+    assert abandoned.status == ConversationStatus.CLOSED and abandoned.missed is True
+
+    other, answered = open_chat(start_session)
+    messages.agent_message_send(agent=alice.user, conversation=answered, body="Hi")
+    assert presence.visitor_abandon_check(visitor_id=other.visitor.pk) is False
+    answered.refresh_from_db()
+    assert answered.status == ConversationStatus.ACTIVE
