@@ -5,7 +5,6 @@ comes from the same selectors the API and the sockets use (O2).
 """
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = _("Comptoir back office")
@@ -40,11 +39,9 @@ class ReadOnlyInlineMixin(ReadOnlyAdminMixin):
 
 
 class SelectorQuerysetMixin:
-    """Rows narrowed by ``visible_to(user)``, the selector every other entry point uses,
-    so that the back office never shows more than the API would."""
-
-    def visible_to(self, user) -> QuerySet:
-        raise NotImplementedError
+    """Rows narrowed by the admin's ``visible_to(user)`` method, which each admin using
+    this mixin defines with the selector every other entry point uses, so that the back
+    office never shows more than the API would."""
 
     def get_queryset(self, request):
         queryset = self.visible_to(request.user)
