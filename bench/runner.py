@@ -268,15 +268,13 @@ class Bench:
         try:
             chats = await chat.open_baseline(server.ws, s.closed_chats, s.agents)
             self.log("  closed loop")
-            out["closed_loop"] = await chat.closed_runs(
+            out["closed_loop"] = await self.closed(
+                server,
                 chats,
-                [server.pid],
                 levels=list(s.closed_levels),
                 duration_s=s.closed_s,
                 runs=s.runs,
-                limit=s.closed_limit,
                 tag="b-closed",
-                log=self.log,
             )
             idle = []
             if self.wants("sockets") or self.wants("chat"):
@@ -345,15 +343,13 @@ class Bench:
             self.log(f"  {len(visitors)} chats open with {len(agents)} agents")
 
             self.log("  2. closed loop")
-            out["2_closed_loop"] = await chat.closed_runs(
+            out["2_closed_loop"] = await self.closed(
+                server,
                 chats,
-                [server.pid],
                 levels=list(s.closed_levels),
                 duration_s=s.closed_s,
                 runs=s.runs,
-                limit=s.closed_limit,
                 tag="p-closed",
-                log=self.log,
             )
             if self.profile:
                 await self.profile_run(server, chats, out["2_closed_loop"]["chats"])
@@ -434,6 +430,19 @@ class Bench:
             self.stop(server_b)
         return result
 
+    async def closed(self, server, chats, *, levels, duration_s, runs, tag):
+        """Closed-loop runs against one server, with the settings' in-flight limit."""
+        return await chat.closed_runs(
+            chats,
+            [server.pid],
+            levels=list(levels),
+            duration_s=duration_s,
+            runs=runs,
+            limit=self.sizes.closed_limit,
+            tag=tag,
+            log=self.log,
+        )
+
     async def profile_run(self, server, chats, level: int) -> None:
         """An extra closed-loop run, not counted, with py-spy sampling the server."""
         s = self.sizes
@@ -444,15 +453,8 @@ class Bench:
             return
         self.log(f"  profiling a closed-loop run at {level} chats ({s.profile_s:g} s)")
         await asyncio.sleep(0.5)
-        await chat.closed_runs(
-            chats,
-            [server.pid],
-            levels=[level],
-            duration_s=s.profile_s,
-            runs=1,
-            limit=s.closed_limit,
-            tag="p-profile",
-            log=self.log,
+        await self.closed(
+            server, chats, levels=[level], duration_s=s.profile_s, runs=1, tag="p-profile"
         )
         await asyncio.to_thread(spy.wait, 60)
         if raw.exists():
@@ -480,15 +482,8 @@ class Bench:
             server = self.start(app, kind=kind)
             try:
                 chats = await chat.open_baseline(server.ws, level, s.agents)
-                record["baseline_closed"] = await chat.closed_runs(
-                    chats,
-                    [server.pid],
-                    levels=[level],
-                    duration_s=s.compare_s,
-                    runs=1,
-                    limit=s.closed_limit,
-                    tag=f"cb-{name}",
-                    log=self.log,
+                record["baseline_closed"] = await self.closed(
+                    server, chats, levels=[level], duration_s=s.compare_s, runs=1, tag=f"cb-{name}"
                 )
                 record["baseline_paced_fast"] = await chat.paced_runs(
                     chats,
