@@ -7,6 +7,7 @@ class ErrorCode(StrEnum):
     WIDGET_NOT_FOUND = "widget_not_found"
     INVALID_TOKEN = "invalid_token"
     FOREIGN_TOKEN = "foreign_token"
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"
     CONVERSATION_NOT_FOUND = "conversation_not_found"
     CONVERSATION_CLOSED = "conversation_closed"
     NO_CONVERSATION = "no_conversation"

@@ -63,14 +63,19 @@ def messages_after(
     """Messages with an id above ``after`` (all when None), oldest first. Visitors never
     get internal notes. ``limit`` bounds one answer; the client asks again from the last id."""
     after = sync_cursor(after)
-    messages = conversation.messages.select_related(
-        "conversation__contact", "author__agent_profile"
-    ).prefetch_related("attachments")
+    messages = conversation.messages.select_related("author__agent_profile").prefetch_related(
+        "attachments"
+    )
     if after is not None:
         messages = messages.filter(id__gt=after)
     if not include_internal:
         messages = messages.filter(internal=False)
-    return list(messages.order_by("id")[:limit])
+    found = list(messages.order_by("id")[:limit])
+    # They share the caller's chat (and its contact) rather than each joining a copy: a
+    # reconnecting visitor's resync built three instances a message (docs/benchmarks.md).
+    for message in found:
+        message.conversation = conversation
+    return found
 
 
 def _attachment(attachment_id) -> Attachment:

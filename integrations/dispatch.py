@@ -70,6 +70,16 @@ def _current_interest() -> _Interest:
         return _interest
 
 
+def surely_unwanted(event: dict) -> bool:
+    """Whether this process knows, without a query, that no subscription wants ``event``:
+    async callers then need no worker thread for :func:`dispatch`."""
+    interest = _interest
+    if interest.expires_at <= time.monotonic():
+        return False
+    kind = CATALOGUE.get(event.get("type"))
+    return kind is None or not interest.wants(kind.name)
+
+
 def dispatch(event: dict) -> None:
     """Create a delivery, and enqueue its sending, for each active subscription that wants
     ``event``. Never raises: a failure is logged and the event is not delivered."""

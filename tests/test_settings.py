@@ -16,6 +16,7 @@ print(json.dumps({
     "name": str(db["NAME"]),
     "conn_max_age": db.get("CONN_MAX_AGE"),
     "pool": db.get("OPTIONS", {}).get("pool"),
+    "prepare_threshold": db.get("OPTIONS", {}).get("prepare_threshold", "unset"),
     "channels": settings.CHANNEL_LAYERS["default"]["BACKEND"],
     "channel_hosts": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
     "cache": settings.CACHES["default"]["BACKEND"],
@@ -27,7 +28,14 @@ print(json.dumps({
 """
 
 # Variables the settings read: none may leak in from the shell running the tests.
-READ_BY_SETTINGS = ("DATABASE_URL", "REDIS_URL", "MAIL_PROVIDER", "DEBUG", "CHANNEL_PREFIX")
+READ_BY_SETTINGS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MAIL_PROVIDER",
+    "DEBUG",
+    "CHANNEL_PREFIX",
+    "DATABASE_PREPARED_STATEMENTS",
+)
 
 
 def settings_under(**env: str) -> dict:
@@ -69,10 +77,17 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis():
     assert probe["name"] == "db"
     assert probe["conn_max_age"] == 0
     assert probe["pool"] == {"min_size": 2, "max_size": 20, "timeout": 10}
-    assert probe["channels"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert probe["prepare_threshold"] == "unset"
+    assert probe["channels"] == "helpdesk.channel_layer.BatchingPubSubChannelLayer"
     assert probe["channel_hosts"] == ["redis://localhost:6379/1"]
     assert probe["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert probe["cache_location"] == "redis://localhost:6379/1"
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    probe = settings_under(DATABASE_URL="postgres://u@h/db", DATABASE_PREPARED_STATEMENTS="false")
+
+    assert probe["prepare_threshold"] is None
 
 
 def test_mail_provider_selects_an_anymail_backend_and_its_settings():

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from chat.errors import ErrorCode
 from chat.ratelimit import TokenBucket
 from helpdesk.errors import DomainError
+from helpdesk.events import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,9 @@ class FrameConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.bucket = TokenBucket(rate=self.rate, burst=self.burst)
         self.groups_joined: list[str] = []
-        self.recent_events: deque[str] = deque(maxlen=RECENT_EVENTS)
+        # The last event ids, in order to forget the oldest, and as a set to look up.
+        self.recent_events: deque[str] = deque()
+        self.recent_event_ids: set[str] = set()
         await self.start()
 
     async def start(self):
@@ -130,9 +133,12 @@ class FrameConsumer(AsyncWebsocketConsumer):
         """Channel-layer handler: pass a domain event to the client, once."""
         eid = message.get("eid")
         if eid is not None:
-            if eid in self.recent_events:
+            if eid in self.recent_event_ids:
                 return
             self.recent_events.append(eid)
+            self.recent_event_ids.add(eid)
+            if len(self.recent_events) > RECENT_EVENTS:
+                self.recent_event_ids.discard(self.recent_events.popleft())
         await self.send_json(message["event"])
 
 
@@ -145,5 +151,12 @@ def supported_language(code: str | None) -> str:
 
 
 def call(function):
-    """Run a service or selector from a consumer, off the event loop."""
-    return database_sync_to_async(function, thread_sensitive=False)
+    """Run a service or selector from a consumer, off the event loop; the events it raises
+    leave from the loop afterwards (:func:`helpdesk.events.outbox`)."""
+    threaded = database_sync_to_async(function, thread_sensitive=False)
+
+    async def run(*args, **kwargs):
+        async with outbox():
+            return await threaded(*args, **kwargs)
+
+    return run

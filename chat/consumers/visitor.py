@@ -36,23 +36,30 @@ class VisitorConsumer(FrameConsumer):
     async def start(self):
         token = parse_qs(self.scope.get("query_string", b"").decode()).get("token", [""])[0]
         try:
-            self.visitor = await call(sessions.visitor_from_token)(token)
+            self.visitor, position = await call(self._arrive)(token)
         except DomainError as error:
             code = CLOSE_FORBIDDEN if isinstance(error, PermissionDenied) else CLOSE_UNAUTHORIZED
             await self.refuse(code)
             return
-        if not origins.is_allowed_for_widget(self.scope, self.visitor.widget.allowed_origins):
-            await self.refuse(CLOSE_FORBIDDEN)
-            return
+        self.counted = True
         self.page = None
         self.language = supported_language(self.visitor.widget.language or self.visitor.language)
         await self.join([visitor_group(self.visitor.pk)])
         await self.accept()
-        await call(visitor_presence.visitor_connected)(self.visitor.pk)
-        self.counted = True
-        position = await call(assignment.queue_position_of_visitor)(self.visitor)
         if position:
             await self.send_json(position)
+
+    def _arrive(self, token):
+        """Everything a handshake asks of the database and the cache, in one trip to a
+        worker thread: who the token names, whether this origin may embed their widget,
+        counting the socket (W5, live visitors), and a queued visitor's place."""
+        visitor = sessions.visitor_from_token(token)
+        if not origins.is_allowed_for_widget(self.scope, visitor.widget.allowed_origins):
+            raise PermissionDenied(
+                ErrorCode.ORIGIN_NOT_ALLOWED, _("This site may not open the chat.")
+            )
+        visitor_presence.visitor_connected(visitor.pk)
+        return visitor, assignment.queue_position_of_visitor(visitor)
 
     async def disconnect(self, code):
         await super().disconnect(code)
@@ -96,7 +103,12 @@ class VisitorConsumer(FrameConsumer):
             attachments = [] if created and not frame.get("attachments") else None
             return events.message_payload(message, attachments)
 
-        payload = await call(send)()
+        stored = None
+        if not frame.get("attachments"):
+            stored = await messages.visitor_message_send_on_loop(
+                visitor=self.visitor, client_id=frame.get("client_id", ""), body=frame.get("body")
+            )
+        payload = events.message_payload(stored, []) if stored else await call(send)()
         await self.send_json(
             {"type": "message.ack", "client_id": payload["client_id"], "message": payload}
         )

@@ -22,9 +22,13 @@ from chat.models import (
 )
 from chat.services.assignment import conversation_route
 from chat.services.sessions import prechat_missing
+from chat.services.visitor_send_sql import (
+    visitor_message_insert,
+    visitor_message_insert_async,
+)
 from contacts.models import Visitor
 from helpdesk.errors import Conflict, DomainError, NotFound, PermissionDenied
-from helpdesk.events import send_event_on_commit
+from helpdesk.events import send_committed_event, send_event_on_commit
 
 MAX_BODY_CHARS = 10_000
 MAX_CLIENT_ID_CHARS = 64
@@ -103,12 +107,16 @@ def _attach(message: Message, ids: list[int], **owner) -> list[Attachment]:
     return attachments
 
 
-def _announce(message: Message, attachments) -> None:
+def _announcement(message: Message, attachments) -> tuple[list[str], dict]:
     conversation = message.conversation
     groups = audience.agent_groups(conversation)
     if not message.internal:
         groups += audience.visitor_groups(conversation)
-    send_event_on_commit(groups, events.message_created(message, attachments))
+    return groups, events.message_created(message, attachments)
+
+
+def _announce(message: Message, attachments) -> None:
+    send_event_on_commit(*_announcement(message, attachments))
 
 
 def conversation_start(*, visitor: Visitor, page: dict | None = None) -> Conversation:
@@ -170,7 +178,6 @@ def _lock_open(visitor: Visitor) -> Conversation | None:
     )
 
 
-@transaction.atomic
 def visitor_message_send(
     *, visitor: Visitor, client_id: str, body: str, attachment_ids=None, page: dict | None = None
 ) -> tuple[Message, bool]:
@@ -178,6 +185,34 @@ def visitor_message_send(
     message and whether it was new. Emits ``message.created`` to the visitor's sockets
     and, unless the contact is blocked, to the chat's agents."""
     body, client_id, ids = _validate(body, client_id, attachment_ids)
+    if not ids and not prechat_missing(visitor):
+        message = visitor_message_insert(visitor=visitor, client_id=client_id, body=body)
+        if message is not None:
+            _announce(message, [])
+            return message, True
+    return _visitor_message_send(
+        visitor=visitor, client_id=client_id, body=body, ids=ids, page=page
+    )
+
+
+async def visitor_message_send_on_loop(*, visitor: Visitor, client_id, body) -> Message | None:
+    """The common case of :func:`visitor_message_send`, a text message into the open chat,
+    without leaving the event loop (one statement, ``visitor_send_sql``). Returns None,
+    having stored and sent nothing, where the caller must call the general service."""
+    body, client_id, _ids = _validate(body, client_id, None)
+    if prechat_missing(visitor):
+        return None
+    message = await visitor_message_insert_async(visitor=visitor, client_id=client_id, body=body)
+    if message is not None:
+        await send_committed_event(*_announcement(message, []))
+    return message
+
+
+@transaction.atomic
+def _visitor_message_send(
+    *, visitor: Visitor, client_id: str, body: str, ids: list[int], page: dict | None
+) -> tuple[Message, bool]:
+    """Every case: a first message, a block, a replay, attachments, any database."""
     replay = _replayed(Message.objects.filter(conversation__visitor=visitor), client_id, body)
     if replay is not None:
         return replay, False

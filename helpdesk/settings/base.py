@@ -101,6 +101,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("DATABASE_POOL_MAX", default=20),
         "timeout": 10,
     }
+    if not env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # Behind a pooler that cannot keep them (docs/deployment.md).
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock up front, so concurrent writers wait instead of
     # failing with "database is locked" halfway through a transaction.
@@ -116,7 +119,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "helpdesk.channel_layer.BatchingPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("CHANNEL_PREFIX", "comptoir")},
         }
     }

@@ -35,7 +35,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in the main thread
+# until it stops, and async tests collected after tests/e2e/ could not start theirs.
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 
