@@ -58,7 +58,7 @@ def machine(env, server_core, client_core) -> dict:
 
         redis_version = redis.Redis.from_url(env.redis_url).info("server")["redis_version"]
     layer = (
-        "channels_redis.pubsub.RedisPubSubChannelLayer"
+        "helpdesk.channel_layer.BatchingPubSubChannelLayer"
         if env.redis_url
         else ("channels.layers.InMemoryChannelLayer")
     )

@@ -331,7 +331,7 @@ class Bench:
 
     async def product_phase(self, people, chat_tokens, idle_tokens, new_tokens, storm):
         s = self.sizes
-        layer = "RedisPubSubChannelLayer" if self.env.redis_url else "InMemoryChannelLayer"
+        layer = "BatchingPubSubChannelLayer" if self.env.redis_url else "InMemoryChannelLayer"
         self.log(f"product: {self.env.server}, {layer}")
         server = self.start(self.product_app)
         out = self.results["scenarios"]
@@ -470,16 +470,18 @@ class Bench:
         the whole path at the paced rate it sustains."""
         s = self.sizes
         out = self.results["compare"]
-        variants = [("uvicorn", "pubsub"), ("daphne", "pubsub")]
+        variants = [("uvicorn", "batching"), ("daphne", "batching")]
         if self.env.redis_url:
-            variants.append(("uvicorn", "core"))
+            variants += [("uvicorn", "pubsub"), ("uvicorn", "core")]
         level = min(100, s.closed_chats)
         for kind, layer in variants:
             name = f"{kind}+{layer}"
             record = out[name] = {}
             self.log(f"compare: {name}")
-            app = BASELINE_APP if layer == "pubsub" else "bench.variants.core_layer:baseline"
-            server = self.start(app, kind=kind)
+            settings_layer = layer == "batching"
+            env = {**self.env.server_env(), "BENCH_LAYER": layer}
+            app = BASELINE_APP if settings_layer else "bench.variants.layers:baseline"
+            server = self.start(app, kind=kind, env=env)
             try:
                 chats = await chat.open_baseline(server.ws, level, s.agents)
                 record["baseline_closed"] = await self.closed(
@@ -498,8 +500,8 @@ class Bench:
                 await chats.close()
             finally:
                 self.stop(server)
-            app = self.product_app if layer == "pubsub" else "bench.variants.core_layer:product"
-            server = self.start(app, kind=kind)
+            app = self.product_app if settings_layer else "bench.variants.layers:product"
+            server = self.start(app, kind=kind, env=env)
             try:
                 agents = await chat.open_product_agents(server.ws, people.agent_keys)
                 visitors = await chat.open_product_chats(

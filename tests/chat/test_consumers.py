@@ -4,7 +4,14 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat.models import Conversation, ConversationStatus, Message
-from tests.chat.conftest import agent_socket, close_code, receive_until, visitor_socket
+from chat.services import messages
+from tests.chat.conftest import (
+    agent_socket,
+    close_code,
+    make_agent,
+    receive_until,
+    visitor_socket,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -266,3 +273,25 @@ async def test_errors_reach_a_french_visitor_in_french(chat_widget, start_sessio
     assert error["code"] == "no_conversation"
     assert error["detail"] == "Il n'y a pas de discussion ouverte."
     await visitor.disconnect()
+
+
+async def test_a_queued_visitor_learns_their_place_on_connecting_and_others_do_not(
+    support, start_session
+):
+    await sync_to_async(make_agent)(support, "alice", slots=1)
+    sessions = [await sync_to_async(start_session)() for _ in range(2)]
+    for number, session in enumerate(sessions):
+        await sync_to_async(messages.visitor_message_send)(
+            visitor=session.visitor, client_id=f"c{number}", body="Hi"
+        )
+
+    queued, connected, _ = await visitor_socket(sessions[1].token)
+    assert connected
+    frame = await queued.receive_json_from(timeout=5)
+    assert frame["type"] == "queue.position"
+    assert frame["position"] == 1
+    chatting, connected, _ = await visitor_socket(sessions[0].token)
+    assert connected
+    assert await chatting.receive_nothing(timeout=0.5)
+    await queued.disconnect()
+    await chatting.disconnect()
