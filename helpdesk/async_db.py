@@ -66,4 +66,3 @@ async def _open(parameters: dict, sizes: dict) -> AsyncConnectionPool:
     )
     await opened.open()
     return opened
-

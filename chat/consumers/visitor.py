@@ -15,7 +15,7 @@ from chat.consumers.base import (
     supported_language,
 )
 from chat.errors import ErrorCode
-from chat.selectors import messages_after, sync_cursor, visitor_current_conversation
+from chat.selectors import messages_after, sync_cursor, visitor_sync_conversation
 from chat.services import assignment, conversations, messages, presence, sessions, transcripts
 from helpdesk.errors import DomainError, PermissionDenied
 from helpdesk.events import visitor_group
@@ -138,7 +138,7 @@ class VisitorConsumer(FrameConsumer):
         sync_cursor(frame.get("after"))
 
         def read():
-            conversation = visitor_current_conversation(self.visitor)
+            conversation = visitor_sync_conversation(self.visitor)
             if conversation is None:
                 return []
             found = messages_after(conversation, frame.get("after"), include_internal=False)

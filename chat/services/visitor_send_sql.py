@@ -17,15 +17,19 @@ from django.utils import timezone
 from chat.models import OPEN_STATUSES, AuthorType, Conversation, Message
 from contacts.models import Contact, Visitor
 from helpdesk import async_db
+from helpdesk.sql_rows import partial
 
 _CHAT = Conversation._meta.db_table
 _MESSAGE = Message._meta.db_table
 _CONTACT = Contact._meta.db_table
+# Constants of the code, written into the statement: fewer parameters to adapt per message.
+_OPEN = ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
+_VISITOR = f"'{AuthorType.VISITOR.value}'"
 
 STATEMENT = f"""
 WITH chat AS (
     SELECT id, status, assignee_id, team_id, contact_id FROM {_CHAT}
-    WHERE visitor_id = %(visitor)s AND status = ANY(%(open)s)
+    WHERE visitor_id = %(visitor)s AND status IN ({_OPEN})
     LIMIT 1
     FOR UPDATE
 ), person AS (
@@ -36,7 +40,7 @@ WITH chat AS (
     WHERE %(client_id)s <> '' AND m.client_id = %(client_id)s AND c.visitor_id = %(visitor)s
 ), stored AS (
     INSERT INTO {_MESSAGE} (conversation_id, author_type, body, internal, client_id, created_at)
-    SELECT chat.id, %(author_type)s, %(body)s, false, %(client_id)s, %(now)s
+    SELECT chat.id, {_VISITOR}, %(body)s, false, %(client_id)s, %(now)s
     FROM chat, person
     WHERE NOT EXISTS (SELECT 1 FROM replay)
     ON CONFLICT DO NOTHING
@@ -54,10 +58,8 @@ def _parameters(visitor: Visitor, client_id: str, body: str, now) -> dict:
     return {
         "visitor": visitor.pk,
         "contact": visitor.contact_id,
-        "open": [status.value for status in OPEN_STATUSES],
         "client_id": client_id,
         "body": body,
-        "author_type": AuthorType.VISITOR.value,
         "now": now,
     }
 
@@ -99,8 +101,9 @@ def _message(visitor: Visitor, client_id: str, body: str, now, row) -> Message |
     message_id, chat_id, status, assignee_id, team_id, name = row
     contact = visitor.contact
     contact.name, contact.is_blocked = name, False
-    conversation = _loaded(
+    conversation = partial(
         Conversation,
+        connection.alias,
         id=chat_id,
         status=status,
         assignee_id=assignee_id,
@@ -111,8 +114,9 @@ def _message(visitor: Visitor, client_id: str, body: str, now, row) -> Message |
         last_visitor_message_at=now,
     )
     conversation.visitor, conversation.contact = visitor, contact
-    message = _loaded(
+    message = partial(
         Message,
+        connection.alias,
         id=message_id,
         conversation_id=chat_id,
         author_type=AuthorType.VISITOR.value,
@@ -124,10 +128,3 @@ def _message(visitor: Visitor, client_id: str, body: str, now, row) -> Message |
     )
     message.conversation = conversation
     return message
-
-
-def _loaded(model, **values):
-    """An instance as the ORM builds it from a row holding only ``values`` (the others
-    deferred)."""
-    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, fields, [values[name] for name in fields])

@@ -5,6 +5,7 @@ from asgiref.sync import sync_to_async
 
 from chat.models import Conversation, ConversationStatus, Message
 from chat.services import messages
+from contacts.models import Contact
 from tests.chat.conftest import (
     agent_socket,
     close_code,
@@ -295,3 +296,27 @@ async def test_a_queued_visitor_learns_their_place_on_connecting_and_others_do_n
     assert await chatting.receive_nothing(timeout=0.5)
     await queued.disconnect()
     await chatting.disconnect()
+
+
+async def test_sync_after_reconnecting_names_the_authors_as_they_are_now(alice, start_session):
+    session = await sync_to_async(start_session)()
+    visitor, _, _ = await visitor_socket(session.token)
+    await visitor.send_json_to({"type": "message.send", "client_id": "c1", "body": "Hi"})
+    ack, _ = await receive_until(visitor, "message.ack")
+    conversation = await Conversation.objects.aget(pk=ack["message"]["conversation"])
+    await sync_to_async(messages.agent_message_send)(
+        agent=alice.user, conversation=conversation, client_id="a1", body="Hello Ann"
+    )
+    await visitor.disconnect()
+    await Contact.objects.filter(pk=conversation.contact_id).aupdate(name="Ann Lee")
+
+    visitor, _, _ = await visitor_socket(session.token)
+    await visitor.send_json_to({"type": "sync", "after": None})
+    result, _ = await receive_until(visitor, "sync.result")
+
+    assert [(m["author"]["type"], m["author"]["name"], m["body"]) for m in result["messages"]] == [
+        ("bot", "", "Hello there!"),
+        ("visitor", "Ann Lee", "Hi"),
+        ("agent", "Alice", "Hello Ann"),
+    ]
+    await visitor.disconnect()
