@@ -1,15 +1,17 @@
 """Reads of chats, with the access rules every entry point shares."""
 
+from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.models import AgentProfile
 from accounts.roles import is_agent, is_supervisor
 from chat.errors import ErrorCode
 from chat.models import Attachment, Conversation, ConversationStatus, Message
 from contacts.models import Contact, Visitor
 from helpdesk.errors import DomainError, NotFound
-from helpdesk.sql_rows import partial
+from helpdesk.sql_rows import instances, partial, select_list
 
 SYNC_LIMIT = 500
 
@@ -93,22 +95,70 @@ def sync_cursor(after) -> int | None:
 def messages_after(
     conversation: Conversation, after, *, include_internal: bool, limit: int = SYNC_LIMIT
 ) -> list[Message]:
-    """Messages with an id above ``after`` (all when None), oldest first. Visitors never
-    get internal notes. ``limit`` bounds one answer; the client asks again from the last id."""
+    """Messages with an id above ``after`` (all when None), oldest first, with their agents
+    and profiles, sharing the caller's chat (and its contact). Visitors never get internal
+    notes. ``limit`` bounds one answer; the client asks again from the last id. Their
+    attachments come from :func:`attachments_by_message`.
+
+    A written statement: after a restart every visitor resyncs at once, and the ORM's query
+    cost more to build than to run (docs/benchmarks.md)."""
     after = sync_cursor(after)
-    messages = conversation.messages.select_related("author__agent_profile").prefetch_related(
-        "attachments"
-    )
+    connection = connections[router.db_for_read(Message)]
+    sql, params = _MESSAGES_AFTER, [conversation.pk]
     if after is not None:
-        messages = messages.filter(id__gt=after)
+        sql, params = f'{sql} AND m."id" > %s', [*params, after]
     if not include_internal:
-        messages = messages.filter(internal=False)
-    found = list(messages.order_by("id")[:limit])
-    # They share the caller's chat (and its contact) rather than each joining a copy: a
-    # reconnecting visitor's resync built three instances a message (docs/benchmarks.md).
-    for message in found:
+        sql = f'{sql} AND NOT m."internal"'
+    with connection.cursor() as cursor:
+        cursor.execute(f'{sql} ORDER BY m."id" LIMIT %s', [*params, limit])
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        message, author, profile = instances(
+            row, Message, get_user_model(), AgentProfile, using=connection.alias
+        )
+        if author.pk is not None:
+            if profile.pk is not None:
+                author.agent_profile = profile
+            message.author = author
         message.conversation = conversation
+        found.append(message)
     return found
+
+
+def attachments_by_message(messages: list[Message]) -> dict[int, list[Attachment]]:
+    """The attachments of ``messages``, by message id, newest first as everywhere, in one
+    statement (none for no messages)."""
+    if not messages:
+        return {}
+    connection = connections[router.db_for_read(Attachment)]
+    marks = ", ".join(["%s"] * len(messages))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'{_ATTACHMENTS} WHERE t."message_id" IN ({marks}) ORDER BY a."created_at" DESC',
+            [m.pk for m in messages],
+        )
+        rows = cursor.fetchall()
+    found: dict[int, list[Attachment]] = {}
+    for message_id, *columns in rows:
+        [attachment] = instances(columns, Attachment, using=connection.alias)
+        found.setdefault(message_id, []).append(attachment)
+    return found
+
+
+_ATTACHMENTS = (
+    f'SELECT t."message_id", {select_list(Attachment, "a")}'
+    f' FROM "{Message.attachments.through._meta.db_table}" t'
+    f' JOIN "{Attachment._meta.db_table}" a ON a."id" = t."attachment_id"'
+)
+_MESSAGES_AFTER = (
+    f"SELECT {select_list(Message, 'm')}, {select_list(get_user_model(), 'u')},"
+    f" {select_list(AgentProfile, 'a')}"
+    f' FROM "{Message._meta.db_table}" m'
+    f' LEFT JOIN "{get_user_model()._meta.db_table}" u ON u."id" = m."author_id"'
+    f' LEFT JOIN "{AgentProfile._meta.db_table}" a ON a."user_id" = u."id"'
+    ' WHERE m."conversation_id" = %s'
+)
 
 
 def _attachment(attachment_id) -> Attachment:

@@ -14,7 +14,7 @@ from chat.consumers.base import (
     call,
     supported_language,
 )
-from chat.selectors import conversation_get_for_agent, messages_after
+from chat.selectors import attachments_by_message, conversation_get_for_agent, messages_after
 from chat.services import conversations, messages, presence
 from helpdesk.events import agent_group, supervisors_group, team_group
 
@@ -148,7 +148,9 @@ class AgentConsumer(FrameConsumer):
         def read():
             conversation = self._conversation(frame)
             found = messages_after(conversation, frame.get("after"), include_internal=True)
-            return conversation.pk, [events.message_payload(m) for m in found]
+            attachments = attachments_by_message(found)
+            payloads = [events.message_payload(m, attachments.get(m.pk, [])) for m in found]
+            return conversation.pk, payloads
 
         conversation_id, found = await call(read)()
         await self.send_json(

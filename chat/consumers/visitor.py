@@ -15,7 +15,12 @@ from chat.consumers.base import (
     supported_language,
 )
 from chat.errors import ErrorCode
-from chat.selectors import messages_after, sync_cursor, visitor_sync_conversation
+from chat.selectors import (
+    attachments_by_message,
+    messages_after,
+    sync_cursor,
+    visitor_sync_conversation,
+)
 from chat.services import assignment, conversations, messages, presence, sessions, transcripts
 from helpdesk.errors import DomainError, PermissionDenied
 from helpdesk.events import visitor_group
@@ -142,7 +147,8 @@ class VisitorConsumer(FrameConsumer):
             if conversation is None:
                 return []
             found = messages_after(conversation, frame.get("after"), include_internal=False)
-            return [events.message_payload(m) for m in found]
+            attachments = attachments_by_message(found)
+            return [events.message_payload(m, attachments.get(m.pk, [])) for m in found]
 
         await self.send_json({"type": "sync.result", "messages": await call(read)()})
 

@@ -5,6 +5,7 @@ from asgiref.sync import sync_to_async
 
 from chat.models import Conversation, ConversationStatus, Message
 from chat.services import messages
+from chat.services.attachments import attachment_store
 from contacts.models import Contact
 from tests.chat.conftest import (
     agent_socket,
@@ -225,6 +226,16 @@ async def test_agent_cannot_reach_a_conversation_outside_their_role(alice, bob, 
     await visitor.send_json_to({"type": "message.send", "client_id": "c1", "body": "Hi"})
     ack, _ = await receive_until(visitor, "message.ack")
     conversation = await Conversation.objects.aget(pk=ack["message"]["conversation"])
+    receipt = await sync_to_async(attachment_store)(
+        name="receipt.txt",
+        content_type="text/plain",
+        content=b"order 42",
+        uploaded_by_visitor=session.visitor,
+    )
+    await visitor.send_json_to(
+        {"type": "message.send", "client_id": "c2", "body": "", "attachments": [receipt.pk]}
+    )
+    await receive_until(visitor, "message.ack")
     outsider = bob if conversation.assignee_id == alice.user_id else alice
     agent, _, _ = await agent_socket(outsider.user)
     await receive_until(agent, "agent.status")
@@ -304,6 +315,16 @@ async def test_sync_after_reconnecting_names_the_authors_as_they_are_now(alice, 
     await visitor.send_json_to({"type": "message.send", "client_id": "c1", "body": "Hi"})
     ack, _ = await receive_until(visitor, "message.ack")
     conversation = await Conversation.objects.aget(pk=ack["message"]["conversation"])
+    receipt = await sync_to_async(attachment_store)(
+        name="receipt.txt",
+        content_type="text/plain",
+        content=b"order 42",
+        uploaded_by_visitor=session.visitor,
+    )
+    await visitor.send_json_to(
+        {"type": "message.send", "client_id": "c2", "body": "", "attachments": [receipt.pk]}
+    )
+    await receive_until(visitor, "message.ack")
     await sync_to_async(messages.agent_message_send)(
         agent=alice.user, conversation=conversation, client_id="a1", body="Hello Ann"
     )
@@ -314,9 +335,13 @@ async def test_sync_after_reconnecting_names_the_authors_as_they_are_now(alice, 
     await visitor.send_json_to({"type": "sync", "after": None})
     result, _ = await receive_until(visitor, "sync.result")
 
-    assert [(m["author"]["type"], m["author"]["name"], m["body"]) for m in result["messages"]] == [
-        ("bot", "", "Hello there!"),
-        ("visitor", "Ann Lee", "Hi"),
-        ("agent", "Alice", "Hello Ann"),
+    assert [
+        (m["author"]["type"], m["author"]["name"], m["body"], [a["name"] for a in m["attachments"]])
+        for m in result["messages"]
+    ] == [
+        ("bot", "", "Hello there!", []),
+        ("visitor", "Ann Lee", "Hi", []),
+        ("visitor", "Ann Lee", "", ["receipt.txt"]),
+        ("agent", "Alice", "Hello Ann", []),
     ]
     await visitor.disconnect()
