@@ -110,12 +110,16 @@ class FrameConsumer(AsyncWebsocketConsumer):
                 _("A frame holds %(max)d bytes at most.")
                 % {"max": settings.WEBSOCKET_MAX_FRAME_BYTES},
             )
+        # PostgreSQL text cannot hold NUL: refused here, for every frame, rather than failing
+        # the socket at the first write (JSON writes it escaped, \u0000).
+        if "\x00" in text_data or "\\u0000" in text_data:
+            return DomainError(ErrorCode.INVALID_FRAME, _("Frames cannot contain NUL characters."))
         try:
             frame = json.loads(text_data)
         except ValueError:
             return DomainError(ErrorCode.INVALID_FRAME, _("Frames are JSON objects."))
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            return DomainError(ErrorCode.INVALID_FRAME, 'A frame is an object with a "type".')
+            return DomainError(ErrorCode.INVALID_FRAME, _('A frame is an object with a "type".'))
         return frame
 
     async def send_json(self, content):

@@ -335,3 +335,19 @@ async def test_sync_after_reconnecting_names_the_authors_as_they_are_now(alice, 
         ("agent", "Alice", "Hello Ann", []),
     ]
     await visitor.disconnect()
+
+
+async def test_a_nul_character_is_refused_and_the_socket_stays_open(alice, start_session):
+    session = await sync_to_async(start_session)()
+    visitor, _, _ = await visitor_socket(session.token)
+
+    await visitor.send_json_to({"type": "message.send", "client_id": "c1", "body": "a\x00b"})
+    refused = await visitor.receive_json_from(timeout=5)
+    await visitor.send_json_to({"type": "message.send", "client_id": "c2", "body": "ab"})
+    ack, _ = await receive_until(visitor, "message.ack")
+
+    assert refused["type"] == "error"
+    assert refused["code"] == "invalid_frame"
+    assert ack["message"]["body"] == "ab"
+    assert await Message.objects.filter(body__contains="a").acount() == 1
+    await visitor.disconnect()
