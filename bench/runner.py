@@ -268,14 +268,7 @@ class Bench:
         try:
             chats = await chat.open_baseline(server.ws, s.closed_chats, s.agents)
             self.log("  closed loop")
-            out["closed_loop"] = await self.closed(
-                server,
-                chats,
-                levels=list(s.closed_levels),
-                duration_s=s.closed_s,
-                runs=s.runs,
-                tag="b-closed",
-            )
+            out["closed_loop"] = await self.closed(server, chats, tag="b-closed")
             idle = []
             if self.wants("sockets") or self.wants("chat"):
                 urls = [f"{server.ws}/ws/visitor/?chat=idle"] * s.idle_first
@@ -343,14 +336,7 @@ class Bench:
             self.log(f"  {len(visitors)} chats open with {len(agents)} agents")
 
             self.log("  2. closed loop")
-            out["2_closed_loop"] = await self.closed(
-                server,
-                chats,
-                levels=list(s.closed_levels),
-                duration_s=s.closed_s,
-                runs=s.runs,
-                tag="p-closed",
-            )
+            out["2_closed_loop"] = await self.closed(server, chats, tag="p-closed")
             if self.profile:
                 await self.profile_run(server, chats, out["2_closed_loop"]["chats"])
 
@@ -430,14 +416,16 @@ class Bench:
             self.stop(server_b)
         return result
 
-    async def closed(self, server, chats, *, levels, duration_s, runs, tag):
-        """Closed-loop runs against one server, with the settings' in-flight limit."""
+    async def closed(self, server, chats, *, tag, levels=None, duration_s=None, runs=None):
+        """Closed-loop runs against one server, with the settings' in-flight limit; levels,
+        duration and runs are the sizes' unless given."""
+        s = self.sizes
         return await chat.closed_runs(
             chats,
             [server.pid],
-            levels=list(levels),
-            duration_s=duration_s,
-            runs=runs,
+            levels=list(levels or s.closed_levels),
+            duration_s=duration_s or s.closed_s,
+            runs=runs or s.runs,
             limit=self.sizes.closed_limit,
             tag=tag,
             log=self.log,

@@ -14,6 +14,7 @@ from helpdesk.errors import DomainError, NotFound
 from helpdesk.sql_rows import instances, partial, select_list
 
 SYNC_LIMIT = 500
+MAX_MESSAGE_ID = 2**63 - 1  # ids are 64-bit
 
 
 def conversations_visible_to(user) -> QuerySet[Conversation]:
@@ -86,10 +87,12 @@ _SYNC_CONVERSATION = (
 
 
 def sync_cursor(after) -> int | None:
-    """A valid ``sync`` cursor: a message id, or None for everything."""
+    """A valid ``sync`` cursor: a message id, or None for everything. Any integer is
+    accepted and brought within the range of ids (a database integer), so that no value a
+    client sends reaches the database as one it cannot hold."""
     if after is not None and (not isinstance(after, int) or isinstance(after, bool)):
         raise DomainError(ErrorCode.INVALID_FRAME, _("after must be a message id or null."))
-    return after
+    return None if after is None else min(max(after, -1), MAX_MESSAGE_ID)
 
 
 def messages_after(

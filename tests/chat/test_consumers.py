@@ -351,3 +351,19 @@ async def test_a_nul_character_is_refused_and_the_socket_stays_open(alice, start
     assert ack["message"]["body"] == "ab"
     assert await Message.objects.filter(body__contains="a").acount() == 1
     await visitor.disconnect()
+
+
+async def test_sync_takes_any_integer_cursor(alice, start_session):
+    session = await sync_to_async(start_session)()
+    visitor, _, _ = await visitor_socket(session.token)
+    await visitor.send_json_to({"type": "message.send", "client_id": "c1", "body": "Hi"})
+    await receive_until(visitor, "message.ack")
+
+    answers = []
+    for after in (10**30, -(10**30)):
+        await visitor.send_json_to({"type": "sync", "after": after})
+        answers.append((await receive_until(visitor, "sync.result"))[0]["messages"])
+
+    assert answers[0] == []
+    assert [m["body"] for m in answers[1]] == ["Hello there!", "Hi"]
+    await visitor.disconnect()
